@@ -1,0 +1,39 @@
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: run test lint format install check-deploy clean-data
+
+run: install ## Serve the demo site at http://127.0.0.1:8000 with the email worker
+	$(MANAGE) dev
+
+test: install ## The whole test suite (embedded PostgreSQL unless DATABASE_URL is set)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install ## ruff (lint and format) and djhtml on the templates
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djhtml --check templates
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/djhtml templates
+
+check-deploy: install ## Django's deployment checks under production settings with test values
+	DJANGO_SETTINGS_MODULE=practice.settings.production \
+	SECRET_KEY=check-deploy-$$(head -c 48 /dev/urandom | od -An -tx1 | tr -d ' \n') \
+	ALLOWED_HOSTS=practice.example DATABASE_URL=$${DATABASE_URL:-postgres://localhost/practice} \
+	$(MANAGE) check --deploy --fail-level WARNING
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	touch $@
+
+clean-data: ## Delete the embedded database, uploaded media and dev mail
+	rm -rf .data media

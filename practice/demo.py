@@ -1,0 +1,168 @@
+"""Demo content for the site-wide pages: home, About, Services, Fees, Therapy Partners.
+
+Only ever creates: a page or setting that already exists is left exactly as an
+editor left it, so seed_demo can run on every `make run`.
+"""
+
+from wagtail.models import Page, Site
+
+from practice.models import ContentPage, HomePage, PracticeSettings
+
+PRACTICE = {
+    "practice_name": "Riverside Psychotherapy",
+    "therapist_name": "Dr. Morgan Ellis",
+    "credentials": "PhD, Licensed Psychologist",
+    "phone": "(555) 010-4477",
+    "email": "office@riverside-psychotherapy.example",
+    "street_address": "210 Mill Street, Suite 3",
+    "locality": "Riverton",
+    "region": "NY",
+    "postal_code": "12000",
+    "country": "US",
+    "accepting_new_clients": PracticeSettings.AcceptingClients.YES,
+}
+
+HOME = {
+    "title": "Welcome",
+    "intro": "Individual and couples psychotherapy for adults, in person and by telehealth.",
+    "introduction": (
+        "<p>I am a licensed psychologist with twenty years of practice. I work with adults "
+        "facing anxiety, depression, grief, life transitions and difficulties in their "
+        "relationships.</p><p>Good therapy is a collaboration. We begin by getting to know "
+        "what brings you here and what you hope will change, and we keep checking together "
+        "that the work is helping.</p>"
+    ),
+    "call_to_action_text": "Wondering whether therapy could help? A first conversation is free.",
+    "call_to_action_label": "Get in touch",
+}
+
+
+def paragraph(html: str) -> dict:
+    return {"type": "paragraph", "value": html}
+
+
+def heading(text: str) -> dict:
+    return {"type": "heading", "value": {"text": text, "level": "h2"}}
+
+
+def quote(text: str, source: str) -> dict:
+    return {"type": "quote", "value": {"quote": text, "source": source}}
+
+
+CONTENT_PAGES = [
+    {
+        "slug": "about",
+        "title": "About",
+        "summary": "Training, approach and how therapy with me usually unfolds.",
+        "body": [
+            paragraph(
+                "<p>I trained in clinical psychology and have worked in hospital clinics, a "
+                "university counselling centre and, for the last decade, private practice.</p>"
+            ),
+            heading("My approach"),
+            paragraph(
+                "<p>I draw on cognitive-behavioural, psychodynamic and emotion-focused "
+                "methods, chosen to fit the person rather than the other way round. Research "
+                "and experience agree that the relationship between client and therapist is "
+                "at the heart of what helps.</p>"
+            ),
+        ],
+    },
+    {
+        "slug": "services",
+        "title": "Services",
+        "summary": "Individual therapy, couples therapy and consultations.",
+        "body": [
+            heading("Individual therapy"),
+            paragraph(
+                "<p>Weekly 50-minute sessions for adults, in the office or by secure video.</p>"
+            ),
+            heading("Couples therapy"),
+            paragraph(
+                "<p>75-minute sessions for partners who want to understand each other better "
+                "and change painful patterns.</p>"
+            ),
+        ],
+    },
+    {
+        "slug": "fees-and-insurance",
+        "title": "Fees and insurance",
+        "summary": "Session fees, insurance, and the Good Faith Estimate.",
+        "body": [
+            paragraph(
+                "<p>An individual session is $180 and a couples session $220. I am an "
+                "out-of-network provider and can give you a statement for reimbursement.</p>"
+            ),
+            paragraph(
+                "<p>Under the No Surprises Act you have the right to a Good Faith Estimate of "
+                "the expected cost of your care. Ask for one at any time.</p>"
+            ),
+        ],
+    },
+    {
+        "slug": "therapy-partners",
+        "title": "Therapy Partners",
+        "summary": "Why I think of therapy as a partnership between client and therapist.",
+        "body": [
+            paragraph(
+                "<p>Therapy works best when client and therapist become partners: agreeing on "
+                "goals, deciding together how to reach them, and talking openly when "
+                "something in the work does not feel right.</p>"
+            ),
+            quote(
+                "The relationship is not a backdrop to treatment; it is one of its active "
+                "ingredients.",
+                "A principle of relationship-focused psychotherapy research",
+            ),
+            paragraph(
+                "<p>In our first sessions we will talk about what you want from therapy and "
+                "how you will know it is helping. I will ask for your feedback regularly, "
+                "and I welcome disagreement.</p>"
+            ),
+        ],
+    },
+]
+
+
+def seed(stdout) -> None:
+    site = Site.objects.get(is_default_site=True)
+    home = ensure_home_page(site, stdout)
+    ensure_practice_settings(site, stdout)
+    for spec in CONTENT_PAGES:
+        ensure_child_page(home, ContentPage, stdout, show_in_menus=True, **spec)
+
+
+def ensure_home_page(site: Site, stdout) -> HomePage:
+    current = site.root_page.specific
+    if isinstance(current, HomePage):
+        return current
+    root = Page.get_first_root_node()
+    home = HomePage(slug="home-page", **HOME)
+    root.add_child(instance=home)
+    home.save_revision().publish()
+    site.root_page = home
+    site.site_name = PRACTICE["practice_name"]
+    site.save()
+    # Wagtail's placeholder "Welcome to your new Wagtail site!" page, if untouched.
+    if type(current) is Page and not current.get_children().exists():
+        current.delete()
+    stdout.write("Created the home page.")
+    return home
+
+
+def ensure_practice_settings(site: Site, stdout) -> None:
+    if PracticeSettings.objects.filter(site=site).exists():
+        return
+    PracticeSettings.objects.create(site=site, **PRACTICE)
+    stdout.write("Created the practice details.")
+
+
+def ensure_child_page(parent: Page, page_class, stdout, *, slug: str, **fields) -> Page:
+    existing = parent.get_children().filter(slug=slug).first()
+    if existing is not None:
+        return existing.specific
+    page = page_class(slug=slug, **fields)
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    stdout.write(f"Created the page {page.title!r}.")
+    return page

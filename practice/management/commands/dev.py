@@ -1,0 +1,46 @@
+import subprocess
+import sys
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = (
+        "What `make run` runs: migrate, seed the demo, make sure an admin exists, then serve "
+        "the site with the email worker beside it. Ctrl-C stops both."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--addrport", default="127.0.0.1:8000")
+
+    def handle(self, *args, addrport, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("seed_demo")
+        call_command("ensure_admin")
+        host = addrport if ":" in addrport else f"127.0.0.1:{addrport}"
+        self.stdout.write(f"Site: http://{host}/   Admin: http://{host}/admin/")
+        manage = [sys.executable, "manage.py"]
+        children = [
+            subprocess.Popen([*manage, "db_worker", "--interval", "2"]),  # noqa: S603
+            subprocess.Popen([*manage, "runserver", addrport]),  # noqa: S603
+        ]
+        try:
+            # If either one dies, stop the other: half a dev server is confusing.
+            while all(child.poll() is None for child in children):
+                try:
+                    children[1].wait(timeout=1)
+                except subprocess.TimeoutExpired:
+                    continue
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for child in children:
+                if child.poll() is None:
+                    child.terminate()
+            for child in children:
+                try:
+                    child.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+        self.stdout.write("Stopped.")

@@ -1,0 +1,169 @@
+from django.db import models
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from practice.blocks import ContentBodyBlock
+
+DEFAULT_CRISIS_NOTICE = (
+    "If you are in crisis or thinking about harming yourself, call or text 988 "
+    "(Suicide & Crisis Lifeline). In an emergency, call 911 or go to the nearest "
+    "emergency room. This website and its contact form are not monitored for emergencies."
+)
+
+
+@register_setting(icon="home")
+class PracticeSettings(BaseSiteSetting):
+    """Facts about the practice shown on every page and in structured data."""
+
+    class AcceptingClients(models.TextChoices):
+        YES = "yes", "Accepting new clients"
+        WAITLIST = "waitlist", "Waitlist for new clients"
+        NO = "no", "Not accepting new clients"
+
+    practice_name = models.CharField(max_length=120, default="Psychotherapy practice")
+    therapist_name = models.CharField(max_length=120, blank=True)
+    credentials = models.CharField(
+        max_length=120, blank=True, help_text="For example: PhD, Licensed Psychologist"
+    )
+    phone = models.CharField(max_length=40, blank=True, help_text="Public phone number.")
+    email = models.EmailField(blank=True, help_text="Public email address.")
+    telehealth_only = models.BooleanField(
+        default=False, help_text="Show “Telehealth only” instead of an address."
+    )
+    street_address = models.CharField(max_length=200, blank=True)
+    locality = models.CharField("City", max_length=100, blank=True)
+    region = models.CharField("State", max_length=100, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True)
+    country = models.CharField(max_length=2, default="US", help_text="Two-letter country code.")
+    accepting_new_clients = models.CharField(
+        max_length=10, choices=AcceptingClients.choices, default=AcceptingClients.YES
+    )
+    crisis_notice = models.TextField(default=DEFAULT_CRISIS_NOTICE)
+
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("practice_name"),
+                FieldPanel("therapist_name"),
+                FieldPanel("credentials"),
+                FieldPanel("accepting_new_clients"),
+            ],
+            heading="Practice",
+        ),
+        MultiFieldPanel([FieldPanel("phone"), FieldPanel("email")], heading="Contact"),
+        MultiFieldPanel(
+            [
+                FieldPanel("telehealth_only"),
+                FieldPanel("street_address"),
+                FieldPanel("locality"),
+                FieldPanel("region"),
+                FieldPanel("postal_code"),
+                FieldPanel("country"),
+            ],
+            heading="Address",
+        ),
+        FieldPanel("crisis_notice"),
+    ]
+
+    class Meta:
+        verbose_name = "Practice details"
+
+    def __str__(self):
+        return self.practice_name
+
+    @property
+    def therapist_display_name(self) -> str:
+        return ", ".join(part for part in (self.therapist_name, self.credentials) if part)
+
+    @property
+    def address_lines(self) -> list[str]:
+        if self.telehealth_only:
+            return []
+        city_line = (
+            " ".join(
+                part
+                for part in (
+                    f"{self.locality}," if self.locality else "",
+                    self.region,
+                    self.postal_code,
+                )
+                if part
+            )
+            .strip()
+            .rstrip(",")
+        )
+        return [line for line in (self.street_address, city_line) if line]
+
+
+class HomePage(Page):
+    intro = models.CharField(
+        max_length=250, blank=True, help_text="A one-line welcome under the page title."
+    )
+    introduction = RichTextField(
+        blank=True, features=["bold", "italic", "link"], help_text="The therapist's introduction."
+    )
+    call_to_action_text = models.CharField(max_length=250, blank=True)
+    call_to_action_page = models.ForeignKey(
+        "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    call_to_action_label = models.CharField(max_length=60, default="Get in touch")
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("introduction"),
+        MultiFieldPanel(
+            [
+                FieldPanel("call_to_action_text"),
+                PageChooserPanel("call_to_action_page"),
+                FieldPanel("call_to_action_label"),
+            ],
+            heading="Call to action",
+        ),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("introduction"),
+    ]
+
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "home page"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["latest_articles"] = self.latest_articles()
+        return context
+
+    def latest_articles(self, count: int = 3):
+        """The newest live articles; the articles app supplies them once installed."""
+        from django.apps import apps
+
+        try:
+            article_model = apps.get_model("articles", "ArticlePage")
+        except LookupError:
+            return []
+        return article_model.objects.live().public().order_by("-first_published_at")[:count]
+
+
+class ContentPage(Page):
+    """About, Services, Fees and insurance: anything that is prose."""
+
+    summary = models.CharField(
+        max_length=300, blank=True, help_text="Used as the page's description for search engines."
+    )
+    body = StreamField(ContentBodyBlock(), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
+
+    parent_page_types = ["practice.HomePage", "practice.ContentPage"]
+
+    class Meta:
+        verbose_name = "content page"

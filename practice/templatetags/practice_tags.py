@@ -1,0 +1,49 @@
+"""Site-wide pieces of every page, as inclusion tags so previews render them too."""
+
+from django import template
+from wagtail.models import Site
+
+from practice.models import PracticeSettings
+
+register = template.Library()
+
+
+def _site_root(context):
+    request = context.get("request")
+    site = Site.find_for_request(request) if request else None
+    if site is None:
+        page = context.get("page")
+        site = page.get_site() if page else None
+    return site.root_page if site else None
+
+
+@register.inclusion_tag("practice/tags/main_menu.html", takes_context=True)
+def main_menu(context):
+    root = _site_root(context)
+    items = root.get_children().live().public().in_menu().specific(defer=True) if root else []
+    current = context.get("page")
+    return {
+        "root": root,
+        "items": list(items),
+        "current_path": current.url_path if current else "",
+        "practice": _practice_settings(context),
+        "request": context.get("request"),
+    }
+
+
+def _practice_settings(context):
+    request = context.get("request")
+    if request is not None:
+        return PracticeSettings.for_request(request)
+    root = _site_root(context)
+    return PracticeSettings.for_site(root.get_site()) if root else None
+
+
+@register.inclusion_tag("practice/tags/site_footer.html", takes_context=True)
+def site_footer(context):
+    return {"practice": _practice_settings(context), "request": context.get("request")}
+
+
+@register.inclusion_tag("practice/tags/crisis_notice.html", takes_context=True)
+def crisis_notice(context):
+    return {"practice": _practice_settings(context)}

@@ -1,0 +1,201 @@
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from wagtail.models import Page
+
+from practice.models import ContentPage, HomePage, PracticeSettings
+from tests.html import third_party_urls
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+def test_practice_settings_show_on_every_page(client, demo_site):
+    practice = PracticeSettings.for_site(demo_site)
+    practice.practice_name = "Harbor Light Counseling"
+    practice.phone = "(555) 123-9876"
+    practice.crisis_notice = "Call or text 988 any time."
+    practice.save()
+    for url in ("/", "/about/", "/no-such-page/"):
+        html = client.get(url).content.decode()
+        assert "Harbor Light Counseling" in html, url
+        assert "(555) 123-9876" in html, url
+        assert "Call or text 988 any time." in html, url
+
+
+def test_telehealth_only_replaces_the_address(client, demo_site):
+    practice = PracticeSettings.for_site(demo_site)
+    practice.telehealth_only = True
+    practice.save()
+    html = client.get("/").content.decode()
+    assert "Telehealth only" in html
+    assert practice.street_address not in html
+
+
+def test_seed_demo_builds_the_site(demo_site):
+    home = demo_site.root_page.specific
+    assert isinstance(home, HomePage)
+    slugs = set(home.get_children().live().values_list("slug", flat=True))
+    assert {"about", "services", "fees-and-insurance", "therapy-partners"} <= slugs
+    assert PracticeSettings.objects.filter(site=demo_site).exists()
+    # Wagtail's placeholder welcome page is gone.
+    assert not Page.objects.filter(title__startswith="Welcome to your new Wagtail site").exists()
+
+
+def test_seed_demo_is_idempotent_and_keeps_edits(demo_site):
+    about = ContentPage.objects.get(slug="about")
+    about.title = "About me"
+    about.save_revision().publish()
+    practice = PracticeSettings.for_site(demo_site)
+    practice.phone = "(555) 000-0000"
+    practice.save()
+    pages_before = Page.objects.count()
+
+    call_command("seed_demo", stdout=io.StringIO())
+
+    assert Page.objects.count() == pages_before
+    assert ContentPage.objects.get(slug="about").title == "About me"
+    assert PracticeSettings.for_site(demo_site).phone == "(555) 000-0000"
+
+
+def test_every_demo_page_serves_without_third_party_requests(client, demo_site):
+    urls = [page.url for page in Page.objects.live().public().specific() if page.depth > 1]
+    assert len(urls) >= 5
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert third_party_urls(response.content.decode()) == [], url
+
+
+def test_404_page_in_site_style(client, demo_site):
+    response = client.get("/definitely/not/here/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Page not found" in html
+    assert 'aria-label="Main"' in html
+
+
+def test_healthz_ok(client, db):
+    response = client.get("/healthz/")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "up"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_healthz_reports_503_when_the_database_is_down(client):
+    original = dict(connection.settings_dict)
+    connection.close()
+    # A port nothing listens on: the connection is refused at once.
+    connection.settings_dict.update(HOST="127.0.0.1", PORT="9", OPTIONS={"connect_timeout": 2})
+    try:
+        response = client.get("/healthz/")
+    finally:
+        connection.close()
+        connection.settings_dict.clear()
+        connection.settings_dict.update(original)
+    assert response.status_code == 503
+    assert response.json()["status"] == "unavailable"
+
+
+def _run_production_check(**env_overrides) -> subprocess.CompletedProcess:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(DJANGO_SETTINGS_MODULE="practice.settings.production", **env_overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+def test_production_refuses_to_start_without_required_settings(missing):
+    values = {
+        "SECRET_KEY": "x" * 60,
+        "ALLOWED_HOSTS": "practice.example",
+        "DATABASE_URL": "postgres://nobody@127.0.0.1:9/none",
+    }
+    values[missing] = ""
+    result = _run_production_check(**values)
+    assert result.returncode != 0
+    assert f"{missing} must be set in production" in result.stderr
+
+
+def test_production_passes_check_deploy_with_its_variables():
+    result = _run_production_check(
+        SECRET_KEY="k" * 20 + "-production-like-secret-value-0123456789",
+        ALLOWED_HOSTS="practice.example",
+        DATABASE_URL="postgres://nobody@127.0.0.1:9/none",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_ensure_admin_uses_environment_credentials(db, monkeypatch):
+    from django.contrib.auth import get_user_model
+
+    monkeypatch.setenv("DJANGO_SUPERUSER_USERNAME", "therapist")
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a-long-enough-passphrase")
+    out = io.StringIO()
+    call_command("ensure_admin", stdout=out)
+    user = get_user_model().objects.get(username="therapist")
+    assert user.is_superuser
+    assert user.check_password("a-long-enough-passphrase")
+    assert "therapist" in out.getvalue()
+    call_command("ensure_admin", stdout=io.StringIO())
+    assert get_user_model().objects.filter(username="therapist").count() == 1
+
+
+def test_compose_file_matches_the_settings():
+    compose = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert set(services) >= {"db", "web", "worker", "mail"}
+    assert services["db"]["image"].startswith("postgres:17")
+    assert "healthcheck" in services["db"]
+    assert any(volume.endswith(":/var/lib/postgresql/data") for volume in services["db"]["volumes"])
+    for name in ("web", "worker"):
+        assert services[name]["depends_on"]["db"]["condition"] == "service_healthy"
+    assert "migrate" in " ".join(services["web"]["command"])
+    assert "gunicorn" in " ".join(services["web"]["command"])
+    assert "db_worker" in " ".join(services["worker"]["command"])
+    assert "8025:8025" in [str(port) for port in services["mail"]["ports"]]
+    environment = compose["x-app"]["environment"]
+    assert environment["EMAIL_HOST"] == "mail"
+    assert environment["DATABASE_URL"].startswith("postgres://")
+    readme = (BASE_DIR / "README.md").read_text()
+    for variable in environment:
+        assert f"`{variable}`" in readme, f"{variable} is used by compose but not in the README"
+
+
+def test_dockerfile_runs_as_non_root():
+    dockerfile = (BASE_DIR / "Dockerfile").read_text()
+    user_lines = [line for line in dockerfile.splitlines() if line.startswith("USER ")]
+    assert user_lines
+    assert user_lines[-1].split()[1] not in {"root", "0"}
+
+
+def test_embedded_database_starts_and_answers(tmp_path):
+    from practice.database import embedded_database_config
+
+    os.chmod(tmp_path, 0o755)
+    config = embedded_database_config(tmp_path / "pgdata")
+    import psycopg
+
+    with psycopg.connect(
+        dbname=config["NAME"], user=config["USER"], host=config["HOST"], port=config["PORT"] or None
+    ) as conn:
+        assert conn.execute("SELECT 1").fetchone() == (1,)

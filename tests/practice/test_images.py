@@ -1,0 +1,54 @@
+import io
+
+import pytest
+from django.core.files.images import ImageFile
+from PIL import Image as PILImage
+from wagtail.images.models import Image
+
+from practice.models import ContentPage
+
+
+@pytest.fixture
+def photo(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (1600, 900), (90, 140, 120)).save(buffer, format="PNG")
+    return Image.objects.create(
+        title="Office",
+        file=ImageFile(buffer, name="office.png"),
+        description="The consulting room, with two armchairs",
+    )
+
+
+def test_image_block_renders_responsive_webp_with_alt_and_size(client, home_page, photo):
+    page = ContentPage(
+        title="Our office",
+        slug="our-office",
+        body=[
+            {
+                "type": "image",
+                "value": {
+                    "image": {"image": photo.pk, "alt_text": "", "decorative": False},
+                    "caption": "The consulting room",
+                },
+            }
+        ],
+    )
+    home_page.add_child(instance=page)
+    html = client.get(page.url).content.decode()
+    assert "<picture>" in html
+    assert 'type="image/webp"' in html
+    assert 'alt="The consulting room, with two armchairs"' in html
+    assert 'width="' in html
+    assert 'height="' in html
+    assert "<figcaption" in html
+    assert "The consulting room</figcaption>" in html
+
+
+def test_server_error_page_is_styled_and_needs_no_database(client, db, settings):
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert "Something went wrong" in html
+    assert "988" in html
+    assert "/static/css/site.css" in html

@@ -2,9 +2,11 @@
 on one day (weekly or special hours), no two exceptions covering the same date.
 A single row's own rule (closing after opening) lives in the model's clean()."""
 
+from datetime import timedelta
+
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from hours.schedule import WEEKDAYS, format_date, format_intervals
+from hours.schedule import WEEKDAYS, Interval, format_date, format_intervals
 
 
 def kept_forms(formset):
@@ -18,20 +20,29 @@ def kept_forms(formset):
     ]
 
 
-def flag_overlaps(forms, where: str) -> None:
-    """Mark each interval that starts before the previous one on the same day ends."""
-    ordered = sorted(forms, key=lambda form: form.cleaned_data["opens"])
-    # Compare with the interval reaching furthest so far, not just the previous one.
+def flag_overlaps(spans, field: str, message) -> None:
+    """`spans` are (start, end, form, description) with the end exclusive. Each span
+    that starts before the furthest-reaching earlier one ends gets an error on
+    `field`, naming that one: comparing with the previous span alone would miss
+    10–4 overlapping 2–3 after 12–1."""
     reaching = None
-    for form in ordered:
-        if reaching is not None and form.cleaned_data["opens"] < reaching.cleaned_data["closes"]:
-            shown = format_intervals([reaching.instance])
-            form.add_error(
-                "opens",
-                f"This interval overlaps {shown} {where}. Intervals on one day must not overlap.",
-            )
-        if reaching is None or form.cleaned_data["closes"] > reaching.cleaned_data["closes"]:
-            reaching = form
+    for start, end, form, description in sorted(spans, key=lambda span: span[:2]):
+        if reaching is not None and start < reaching[0]:
+            form.add_error(field, message(reaching[1]))
+        if reaching is None or end > reaching[0]:
+            reaching = (end, description)
+
+
+def interval_spans(forms):
+    for form in forms:
+        opens, closes = form.cleaned_data["opens"], form.cleaned_data["closes"]
+        yield opens, closes, form, format_intervals([Interval(opens, closes)])
+
+
+def interval_message(where: str):
+    return lambda other: (
+        f"This interval overlaps {other} {where}. Intervals on one day must not overlap."
+    )
 
 
 class OpeningHoursForm(WagtailAdminModelForm):
@@ -39,28 +50,29 @@ class OpeningHoursForm(WagtailAdminModelForm):
         cleaned_data = super().clean()
         weekly = kept_forms(self.formsets.get("weekly_hours"))
         for weekday, name in enumerate(WEEKDAYS):
-            flag_overlaps([f for f in weekly if f.cleaned_data["weekday"] == weekday], f"on {name}")
+            same_day = [form for form in weekly if form.cleaned_data["weekday"] == weekday]
+            flag_overlaps(interval_spans(same_day), "opens", interval_message(f"on {name}"))
 
         exceptions = kept_forms(self.formsets.get("exceptions"))
         for form in exceptions:
-            flag_overlaps(kept_forms(form.formsets.get("intervals")), f"in “{form.instance.label}”")
-        self._flag_overlapping_exceptions(exceptions)
+            intervals = kept_forms(form.formsets.get("intervals"))
+            where = f"in “{form.cleaned_data['label']}”"
+            flag_overlaps(interval_spans(intervals), "opens", interval_message(where))
+        flag_overlaps(
+            self._date_spans(exceptions),
+            "start_date",
+            lambda other: (
+                f"These dates overlap the exception {other}. Exceptions must not overlap."
+            ),
+        )
         return cleaned_data
 
     @staticmethod
-    def _flag_overlapping_exceptions(forms) -> None:
-        def span(form):
+    def _date_spans(forms):
+        for form in forms:
             start = form.cleaned_data["start_date"]
-            return start, form.cleaned_data.get("end_date") or start
-
-        reaching = None
-        for form in sorted(forms, key=span):
-            if reaching is not None and span(form)[0] <= span(reaching)[1]:
-                start, end = span(reaching)
-                form.add_error(
-                    "start_date",
-                    f"These dates overlap the exception “{reaching.cleaned_data['label']}” "
-                    f"({format_date(start)} to {format_date(end)}). Exceptions must not overlap.",
-                )
-            if reaching is None or span(form)[1] > span(reaching)[1]:
-                reaching = form
+            end = form.cleaned_data.get("end_date") or start
+            description = (
+                f"“{form.cleaned_data['label']}” ({format_date(start)} to {format_date(end)})"
+            )
+            yield start, end + timedelta(days=1), form, description

@@ -10,7 +10,7 @@ Hours past midnight are not supported: every interval opens and closes on the sa
 day, closing after opening.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -83,13 +83,22 @@ class Status:
 
 
 def build_schedule(weekly_rows, exceptions=(), note: str = "") -> Schedule:
-    """`weekly_rows` are (weekday, opens, closes); intervals are sorted per day."""
+    """`weekly_rows` are (weekday, opens, closes); every day's intervals get sorted."""
     days: list[list[Interval]] = [[] for _ in WEEKDAYS]
     for weekday, opens, closes in weekly_rows:
         days[weekday].append(Interval(opens, closes))
-    weekly = tuple(tuple(sorted(day, key=lambda i: i.opens)) for day in days)
-    ordered = tuple(sorted(exceptions, key=lambda e: (e.start, e.end)))
+    weekly = tuple(_sorted(day) for day in days)
+    ordered = tuple(
+        sorted(
+            (replace(e, intervals=_sorted(e.intervals)) for e in exceptions),
+            key=lambda e: (e.start, e.end),
+        )
+    )
     return Schedule(weekly=weekly, exceptions=ordered, note=note)
+
+
+def _sorted(intervals) -> tuple[Interval, ...]:
+    return tuple(sorted(intervals, key=lambda i: i.opens))
 
 
 def local_moment(now: datetime, tz: ZoneInfo) -> tuple[date, time]:
@@ -106,7 +115,7 @@ def intervals_on(schedule: Schedule, day: date) -> tuple[Interval, ...]:
     """The hours that apply on `day`: an exception's if one covers it, else the week's."""
     exception = exception_on(schedule, day)
     if exception is not None:
-        return tuple(sorted(exception.intervals, key=lambda i: i.opens))
+        return _sorted(exception.intervals)
     return schedule.weekly[day.weekday()]
 
 

@@ -167,7 +167,7 @@
     var api = {
         localMoment: localMoment, intervalsOn: intervalsOn, statusAt: statusAt,
         statusText: statusText, upcomingException: upcomingException,
-        exceptionText: exceptionText, formatIntervals: formatIntervals
+        exceptionText: exceptionText, formatIntervals: formatIntervals, update: update
     };
     if (typeof module === "object" && module.exports) {
         module.exports = api; // node, for the tests

@@ -74,12 +74,11 @@ def footer(html: str) -> str:
 
 
 def hours_rows(html: str) -> list[tuple[str, str]]:
-    rows = re.findall(
+    return re.findall(
         r'<tr data-weekday="\d"[^>]*>\s*<th scope="row">(\w+)[^<]*(?:<span[^>]*>[^<]*</span>)?'
         r"</th>\s*<td>([^<]*)</td>",
         html,
     )
-    return rows
 
 
 @pytest.mark.parametrize("page", PAGE_URLS)
@@ -162,7 +161,10 @@ def render(template: str, request) -> str:
     return engines["django"].from_string(template).render({"request": request})
 
 
-TAGS = '{% load hours_tags %}{% practice_structured_data %}{% opening_hours %}{% opening_hours "full" %}'
+TAGS = (
+    "{% load hours_tags %}{% practice_structured_data %}"
+    '{% opening_hours %}{% opening_hours "full" %}'
+)
 
 
 @pytest.fixture

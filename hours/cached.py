@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.utils import timezone
@@ -42,9 +42,13 @@ def site_hours(site) -> SiteHours:
     value = cache.get(key)
     if value is None:
         value = load(site)
-        timeout = IN_PROCESS_TIMEOUT if isinstance(cache, LocMemCache) else None
-        cache.set(key, value, timeout)
+        cache.set(key, value, entry_timeout())
     return value
+
+
+def entry_timeout() -> int | None:
+    """Forever in a shared cache; a few minutes in a process's own (see above)."""
+    return IN_PROCESS_TIMEOUT if isinstance(caches["default"], LocMemCache) else None
 
 
 def load(site) -> SiteHours:

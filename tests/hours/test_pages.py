@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import Site
 
+from hours.cached import entry_timeout
 from hours.demo import thanksgiving
 from hours.models import ExceptionHours, HoursException, OpeningHours, WeeklyHours
 from hours.schedule import WEEKDAYS
@@ -352,3 +353,14 @@ def test_seed_is_idempotent_and_keeps_edits(demo_site):
 )
 def test_thanksgiving_is_the_fourth_thursday(year, day):
     assert thanksgiving(year) == day
+
+
+def test_cache_entries_expire_only_when_the_cache_is_per_process(settings):
+    assert entry_timeout() == 5 * 60
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    assert entry_timeout() is None

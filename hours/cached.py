@@ -12,7 +12,6 @@ minutes; with a shared cache (REDIS_URL) every process sees the change at once.
 
 import uuid
 from dataclasses import dataclass, replace
-from datetime import timedelta
 
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
@@ -61,9 +60,9 @@ def load(site) -> SiteHours:
         .first()
     )
     schedule = setting.to_schedule() if setting else hours_schedule.Schedule()
-    # Past exceptions are of no use; a day's margin keeps them exact around midnight.
-    yesterday = timezone.localdate() - timedelta(days=1)
-    schedule = replace(schedule, exceptions=hours_schedule.current_exceptions(schedule, yesterday))
+    # Exceptions already over are of no use now or later (renders filter by their own date).
+    today = timezone.localdate()
+    schedule = replace(schedule, exceptions=hours_schedule.current_exceptions(schedule, today))
     practice = practice_data(PracticeSettings.for_site(site), site.root_url)
     return SiteHours(schedule=schedule, practice=practice, configured=not schedule.is_empty)
 

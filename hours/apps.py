@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class HoursConfig(AppConfig):
     name = "hours"
     verbose_name = "Opening hours"
+
+    def ready(self):
+        from hours import signals
+
+        signals.connect()

@@ -1,0 +1,91 @@
+"""Office hours on every page, and the practice's JSON-LD. Both read the cached,
+resolved hours (hours/cached.py): no database query once the cache is warm.
+
+What depends on the current time (today's row, the next exception) is rendered as of
+now as a fallback; static/js/hours.js corrects it and adds the open-now status in the
+browser, because public pages are cached whole."""
+
+from zoneinfo import ZoneInfo
+
+from django import template
+from django.conf import settings
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from wagtail.models import Site
+
+from hours import schedule as hours_schedule
+from hours.cached import site_hours
+from hours.structured_data import json_ld, opening_hours_data
+
+register = template.Library()
+
+# Names visitors know, for the zones a US practice is likely to be in.
+TIME_ZONE_NAMES = {
+    "America/New_York": "Eastern Time",
+    "America/Detroit": "Eastern Time",
+    "America/Chicago": "Central Time",
+    "America/Denver": "Mountain Time",
+    "America/Phoenix": "Mountain Time (Arizona)",
+    "America/Los_Angeles": "Pacific Time",
+    "America/Anchorage": "Alaska Time",
+    "Pacific/Honolulu": "Hawaii Time",
+}
+
+
+def _site(context):
+    request = context.get("request")
+    site = Site.find_for_request(request) if request is not None else None
+    if site is None and context.get("page") is not None:
+        site = context["page"].get_site()
+    return site
+
+
+def _today():
+    return hours_schedule.local_moment(timezone.now(), ZoneInfo(settings.TIME_ZONE))[0]
+
+
+@register.inclusion_tag("hours/tags/opening_hours.html", takes_context=True)
+def opening_hours(context, variant="footer"):
+    """The week with today marked, the note and exceptions; "footer" (the default)
+    shows the next exception within 30 days and carries the script's data, "full"
+    (for the contact page) lists every exception still to come."""
+    site = _site(context)
+    if site is None:
+        return {"configured": False}
+    hours = site_hours(site)
+    schedule, today = hours.schedule, _today()
+    upcoming = hours_schedule.upcoming_exception(schedule, today)
+    return {
+        "configured": hours.configured,
+        "full": variant == "full",
+        "rows": [
+            {
+                "weekday": index,
+                "name": name,
+                "hours": hours_schedule.format_intervals(schedule.weekly[index]),
+                "is_today": index == today.weekday(),
+            }
+            for index, name in enumerate(hours_schedule.WEEKDAYS)
+        ],
+        "note": schedule.note,
+        "time_zone_name": TIME_ZONE_NAMES.get(
+            settings.TIME_ZONE, settings.TIME_ZONE.replace("_", " ")
+        ),
+        "upcoming_text": hours_schedule.exception_text(upcoming) if upcoming else "",
+        "exceptions": [
+            {"end": e.end.isoformat(), "text": hours_schedule.exception_text(e)}
+            for e in hours_schedule.current_exceptions(schedule, today)
+        ],
+        "data": hours_schedule.to_data(schedule, settings.TIME_ZONE, today),
+    }
+
+
+@register.simple_tag(takes_context=True)
+def practice_structured_data(context):
+    """The site-wide JSON-LD for the practice, with its opening hours."""
+    site = _site(context)
+    if site is None:
+        return ""
+    hours = site_hours(site)
+    data = {**hours.practice, **opening_hours_data(hours.schedule, _today())}
+    return mark_safe(f'<script type="application/ld+json">{json_ld(data)}</script>')  # noqa: S308

@@ -9,10 +9,13 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
-from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from contact import spam
 from contact.models import ContactPage, Inquiry
+from contact.notifications import acknowledgement_email, notification_email
 from practice.models import HomePage, PracticeSettings
 from tests.contact.conftest import form_data, notification_jobs
 from tests.html import inline_attributes, third_party_urls
@@ -104,9 +107,7 @@ def test_csrf_protection_stays_on(contact_page):
     assert Inquiry.objects.count() == 1
 
 
-def test_invalid_submission_shows_every_error_keeps_values_and_stores_nothing(
-    client, contact_page
-):
+def test_invalid_submission_shows_every_error_keeps_values_and_stores_nothing(client, contact_page):
     response = post(
         client,
         contact_page,
@@ -170,9 +171,7 @@ def test_html_is_stored_as_typed_and_shown_escaped(client, contact_page, admin_c
 
 def test_invalid_utf8_and_oversized_bodies_never_cause_a_500(client, contact_page):
     body = b"name=%FF%FE%00&email=a%40b.c&message=" + b"%C3%28" * 10 + b"&acknowledge=on"
-    response = client.post(
-        contact_page.url, body, content_type="application/x-www-form-urlencoded"
-    )
+    response = client.post(contact_page.url, body, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 400
     huge = client.post(contact_page.url, {**form_data(), "message": "x" * 3_000_000})
     assert huge.status_code == 400
@@ -185,9 +184,7 @@ def test_other_methods_are_refused(client, contact_page):
     assert client.put(contact_page.url).status_code == 405
 
 
-def test_honeypot_submission_is_stored_as_spam_without_a_notification_job(
-    client, contact_page
-):
+def test_honeypot_submission_is_stored_as_spam_without_a_notification_job(client, contact_page):
     response = post(client, contact_page, website="https://spam.example")
     assert response.status_code == 303  # the same answer: a bot learns nothing
     inquiry = Inquiry.objects.get()
@@ -236,6 +233,16 @@ def test_invalid_attempts_do_not_use_up_the_limit(client, contact_page, settings
     assert post(client, contact_page).status_code == 303
 
 
+EXPECTED_HEADERS = {
+    "content-type",
+    "mime-version",
+    "content-transfer-encoding",
+    "subject",
+    "from",
+    "to",
+    "date",
+    "message-id",
+}
 HEADER_INJECTION = re.compile(r"[\r\n]\s*(bcc|cc|to|from|subject|content-type)\s*:", re.I)
 
 
@@ -268,9 +275,15 @@ def test_any_text_gives_a_stored_inquiry_or_a_form_error_never_a_500(
         inquiry = Inquiry.objects.order_by("-pk").first()
         assert Inquiry.objects.count() == before + 1
         assert not HEADER_INJECTION.search(inquiry.name)
-        assert "\n" not in inquiry.name and "\r" not in inquiry.name
-        assert "\n" not in inquiry.email and "\r" not in inquiry.email
+        assert "\n" not in inquiry.name
+        assert "\r" not in inquiry.name
+        assert "\n" not in inquiry.email
+        assert "\r" not in inquiry.email
         assert len(inquiry.message) <= 2000
+        # Both emails build without a header the person could have added.
+        for email in (notification_email(inquiry), acknowledgement_email(inquiry)):
+            headers = {key.lower() for key in email.message()}
+            assert headers <= EXPECTED_HEADERS
     else:
         assert Inquiry.objects.count() == before
 

@@ -22,8 +22,14 @@ from contact.models import Inquiry
 
 logger = logging.getLogger(__name__)
 
+
+class NoRecipientsConfigured(Exception):
+    """INQUIRY_NOTIFY_EMAILS is empty: retried like an outage, so that setting it and
+    restarting the worker delivers what waited, and shown as failed if it never is."""
+
+
 # Connection refused, timeouts, DNS failures and every smtplib error are OSErrors.
-DELIVERY_ERRORS = (OSError,)
+DELIVERY_ERRORS = (OSError, NoRecipientsConfigured)
 
 
 def admin_url(inquiry: Inquiry) -> str:
@@ -78,8 +84,8 @@ def deliver(inquiry_id: int) -> str:
             return "already sent"
         try:
             if not settings.INQUIRY_NOTIFY_EMAILS:
-                logger.warning("INQUIRY_NOTIFY_EMAILS is empty: nobody is told of inquiries.")
-            elif inquiry.notification_sent_at is None:
+                raise NoRecipientsConfigured
+            if inquiry.notification_sent_at is None:
                 notification_email(inquiry).send()
                 inquiry.notification_sent_at = timezone.now()
             if settings.INQUIRY_SEND_ACKNOWLEDGEMENT and inquiry.acknowledgement_sent_at is None:

@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import linebreaks_filter
 from django.urls import path, reverse
@@ -78,8 +79,8 @@ class InquiryIndexView(IndexView):
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
-        folder = self.filters.form.cleaned_data.get("folder") if self.filters else None
-        if self.filters and self.filters.is_valid() and folder:
+        # Spam stays out of the inbox unless the "Show" filter asks for it.
+        if self.filters and self.filters.is_valid() and self.filters.form.cleaned_data["folder"]:
             return queryset
         return queryset.exclude(status=Inquiry.Status.SPAM)
 
@@ -136,8 +137,7 @@ def describe_changes(form) -> list[str]:
             labels = dict(Inquiry.Status.choices)
             before, after = labels.get(before, before), labels.get(after, after)
         elif field_name == "assigned_to":
-            users = {user.pk: user for user in inquiry_reviewers().filter(pk=before)}
-            before = users.get(before)
+            before = get_user_model().objects.filter(pk=before).first() if before else None
             before = field.label_from_instance(before) if before else "nobody"
             after = field.label_from_instance(after) if after else "nobody"
         changes.append(f"{field.label}: {before} → {after}")

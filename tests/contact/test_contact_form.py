@@ -310,3 +310,12 @@ def test_contact_page_is_in_the_menu_and_limited_to_one(client, contact_page):
     html = client.get("/").content.decode()
     assert f'href="{contact_page.url}"' in html
     assert not ContactPage.can_create_at(HomePage.objects.get())
+
+
+def test_admin_preview_shows_the_form_and_stores_nothing(contact_page, rf, admin_user):
+    request = rf.get("/")
+    request.user = admin_user
+    response = contact_page.make_preview_request(original_request=request)
+    assert response.status_code == 200
+    assert 'id="contact-form"' in response.rendered_content
+    assert Inquiry.objects.count() == 0

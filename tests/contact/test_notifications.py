@@ -256,3 +256,16 @@ def test_acknowledgement_is_off_by_default(client, contact_page, smtp_server):
     assert [m.rcpt_tos for m in smtp_server.messages] == [
         ["therapist@practice.example", "office@practice.example"]
     ]
+
+
+def test_without_recipients_the_inquiry_waits_and_then_shows_failed(
+    client, contact_page, smtp_server, settings
+):
+    settings.INQUIRY_NOTIFY_EMAILS = []
+    settings.INQUIRY_NOTIFY_MAX_ATTEMPTS = 2
+    inquiry = submit(client, contact_page)
+    run_worker()
+    inquiry.refresh_from_db()
+    assert inquiry.notification_state == Inquiry.Notification.FAILED
+    assert inquiry.notification_last_error == "NoRecipientsConfigured"
+    assert smtp_server.messages == []

@@ -10,7 +10,8 @@
   var counter = document.createElement("p");
   counter.className = "form-text contact-counter";
   counter.id = message.id + "_counter";
-  counter.setAttribute("aria-live", "polite");
+  // Not a live region (it would speak on every keystroke); aria-describedby lets
+  // screen readers read the count when the field gets focus.
   message.insertAdjacentElement("afterend", counter);
   var describedBy = message.getAttribute("aria-describedby");
   message.setAttribute("aria-describedby", (describedBy ? describedBy + " " : "") + counter.id);

@@ -161,6 +161,22 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "website@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 INQUIRY_NOTIFY_EMAILS = env_list("INQUIRY_NOTIFY_EMAILS")
 
+# Contact form and inquiries (see the README's "Inquiries" section).
+# Stored inquiries allowed per client address per hour; 0 turns the limit off.
+INQUIRY_RATE_LIMIT = env_int("INQUIRY_RATE_LIMIT", 5)
+# A form sent back sooner than this after it was shown is treated as spam.
+INQUIRY_MIN_SUBMIT_SECONDS = env_int("INQUIRY_MIN_SUBMIT_SECONDS", 3)
+# Seconds to wait before each retry of a failed notification; the last repeats.
+INQUIRY_NOTIFY_RETRY_DELAYS = [
+    int(value) for value in env_list("INQUIRY_NOTIFY_RETRY_DELAYS", "60,300,900,3600,14400")
+]
+INQUIRY_NOTIFY_MAX_ATTEMPTS = env_int("INQUIRY_NOTIFY_MAX_ATTEMPTS", 10)
+# Off by default: a "we got your message" email can reveal therapy-seeking to
+# anyone else who reads that mailbox.
+INQUIRY_SEND_ACKNOWLEDGEMENT = env_bool("INQUIRY_SEND_ACKNOWLEDGEMENT", False)
+INQUIRY_RETENTION_DAYS_CLOSED = env_int("INQUIRY_RETENTION_DAYS_CLOSED", 365)
+INQUIRY_RETENTION_DAYS_SPAM = env_int("INQUIRY_RETENTION_DAYS_SPAM", 30)
+
 # Security: everything on by default; dev.py turns off what needs HTTPS.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -25,3 +25,6 @@ STORAGES = {
 # Serve static files straight from the app folders, without collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# So that `make run` shows the whole flow: notifications land in .data/mail/.
+INQUIRY_NOTIFY_EMAILS = env_list("INQUIRY_NOTIFY_EMAILS", "therapist@localhost")

@@ -1,0 +1,51 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from contact.models import Inquiry
+
+
+class Command(BaseCommand):
+    help = (
+        "Delete closed and spam inquiries older than the retention periods "
+        "(INQUIRY_RETENTION_DAYS_CLOSED, INQUIRY_RETENTION_DAYS_SPAM). Run it daily."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--closed-days",
+            type=int,
+            default=settings.INQUIRY_RETENTION_DAYS_CLOSED,
+            help="Keep closed inquiries this many days (default: %(default)s).",
+        )
+        parser.add_argument(
+            "--spam-days",
+            type=int,
+            default=settings.INQUIRY_RETENTION_DAYS_SPAM,
+            help="Keep spam this many days (default: %(default)s).",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Report what would go, delete nothing."
+        )
+
+    def handle(self, *args, closed_days, spam_days, dry_run, **options):
+        now = timezone.now()
+        rules = [
+            (Inquiry.Status.CLOSED, "closed", closed_days),
+            (Inquiry.Status.SPAM, "spam", spam_days),
+        ]
+        verb = "Would delete" if dry_run else "Deleted"
+        with transaction.atomic():
+            for status, label, days in rules:
+                # Age counts from when the inquiry arrived; exactly `days` old is kept.
+                expired = Inquiry.objects.filter(
+                    status=status, created__lt=now - timedelta(days=days)
+                )
+                count = expired.count() if dry_run else expired.delete()[0]
+                self.stdout.write(
+                    f"{verb} {count} {label} inquir{'y' if count == 1 else 'ies'} "
+                    f"older than {days} days."
+                )

@@ -1,0 +1,132 @@
+from django.conf import settings
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+MESSAGE_MAX_LENGTH = 2000
+
+
+class ContactPage(RoutablePageMixin, Page):
+    """The one public page with per-visitor state: it is never cached (see views)."""
+
+    intro = RichTextField(
+        blank=True,
+        features=["bold", "italic", "link"],
+        help_text="Shown above the form.",
+    )
+    thank_you_text = RichTextField(
+        blank=True,
+        features=["bold", "italic", "link"],
+        help_text="Shown after a message was sent.",
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("thank_you_text")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+
+    parent_page_types = ["practice.HomePage"]
+    subpage_types: list[str] = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = "contact page"
+
+    @path("")
+    def form_view(self, request):
+        from contact.views import contact_form
+
+        return contact_form(request, self)
+
+    @path("thank-you/", name="thank_you")
+    def thank_you_view(self, request):
+        from contact.views import thank_you
+
+        return thank_you(request, self)
+
+
+class Inquiry(models.Model):
+    """A first message from a prospective client. Staff fields sit beside what the person sent."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        CONTACTED = "contacted", "Contacted"
+        SCHEDULED = "scheduled", "Scheduled"
+        REFERRED = "referred", "Referred"
+        CLOSED = "closed", "Closed"
+        SPAM = "spam", "Spam"
+
+    class ContactMethod(models.TextChoices):
+        EMAIL = "email", "Email"
+        PHONE = "phone", "Phone"
+
+    class ClientType(models.TextChoices):
+        NEW = "new", "New client"
+        RETURNING = "returning", "Returning client"
+
+    class Notification(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Notification failed"
+        SKIPPED = "skipped", "Not sent (spam)"
+
+    # What the person sent.
+    name = models.CharField(max_length=200)
+    email = models.EmailField()
+    phone = models.CharField(max_length=40, blank=True)
+    preferred_contact = models.CharField(
+        "preferred contact method",
+        max_length=10,
+        choices=ContactMethod.choices,
+        default=ContactMethod.EMAIL,
+    )
+    client_type = models.CharField(
+        "new or returning", max_length=10, choices=ClientType.choices, default=ClientType.NEW
+    )
+    message = models.TextField(validators=[MaxLengthValidator(MESSAGE_MAX_LENGTH)])
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+    # HMAC of the client address (contact.spam.client_hash), never the address.
+    client_hash = models.CharField(max_length=64, blank=True, editable=False)
+    spam_reason = models.CharField(max_length=20, blank=True, editable=False)
+
+    # What staff keep track of.
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="assigned to",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_inquiries",
+    )
+    staff_notes = models.TextField(
+        "private staff notes",
+        blank=True,
+        help_text="Only staff with access to inquiries see these.",
+    )
+
+    # Delivery of the notification email: no personal data, only the error's class name.
+    notification_state = models.CharField(
+        max_length=10, choices=Notification.choices, default=Notification.PENDING
+    )
+    notification_attempts = models.PositiveSmallIntegerField(default=0)
+    notification_last_error = models.CharField(max_length=100, blank=True)
+    notification_sent_at = models.DateTimeField(null=True, blank=True)
+    acknowledgement_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = "inquiry"
+        verbose_name_plural = "inquiries"
+
+    def __str__(self):
+        # Shown in the admin's history and breadcrumbs: deliberately no personal data.
+        return f"Inquiry #{self.pk}"
+
+    @property
+    def is_spam(self) -> bool:
+        return self.status == self.Status.SPAM

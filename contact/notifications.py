@@ -1,0 +1,134 @@
+"""Emails about an inquiry. None of them carries anything the person wrote.
+
+Delivery is at-least-once: the inquiry row is locked (select_for_update) while its
+emails go out and each email's sent time is saved in the same transaction, so two
+workers never send the same email, and a retry only sends what has not gone out.
+An email can still go out twice if the worker dies between the SMTP server
+accepting it and the commit.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import Site
+
+from contact.backoff import retry_delay
+from contact.models import Inquiry
+
+logger = logging.getLogger(__name__)
+
+
+class NoRecipientsConfigured(Exception):
+    """INQUIRY_NOTIFY_EMAILS is empty: retried like an outage, so that setting it and
+    restarting the worker delivers what waited, and shown as failed if it never is."""
+
+
+# Connection refused, timeouts, DNS failures and every smtplib error are OSErrors.
+DELIVERY_ERRORS = (OSError, NoRecipientsConfigured)
+
+
+def admin_url(inquiry: Inquiry) -> str:
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    return base + reverse("inquiries:inspect", args=[inquiry.pk])
+
+
+def notification_email(inquiry: Inquiry) -> EmailMessage:
+    return EmailMessage(
+        subject=f"New inquiry #{inquiry.pk}",
+        body=(
+            "A new inquiry arrived through the website's contact form.\n\n"
+            f"Read it in the admin (sign-in required):\n{admin_url(inquiry)}\n\n"
+            "This email deliberately contains nothing the person wrote.\n"
+        ),
+        to=settings.INQUIRY_NOTIFY_EMAILS,
+    )
+
+
+def acknowledgement_email(inquiry: Inquiry) -> EmailMessage:
+    from practice.models import PracticeSettings
+
+    site = Site.objects.filter(is_default_site=True).first()
+    practice = PracticeSettings.for_site(site) if site else None
+    practice_name = practice.practice_name if practice else settings.WAGTAIL_SITE_NAME
+    crisis_notice = practice.crisis_notice if practice else ""
+    return EmailMessage(
+        subject=f"Your message to {practice_name} arrived",
+        body=(
+            f"Thank you for getting in touch. Your message to {practice_name} arrived "
+            "safely and we will reply as soon as we can.\n\n"
+            f"{crisis_notice}\n\n"
+            "You received this email because this address was entered in the contact "
+            "form on our website. Please do not reply with private details: email is "
+            "not a secure channel.\n"
+        ),
+        to=[inquiry.email],
+    )
+
+
+def deliver(inquiry_id: int) -> str:
+    """Send what is still unsent for the inquiry; on failure record it and schedule a retry."""
+    from contact.tasks import send_inquiry_notification
+
+    with transaction.atomic():
+        inquiry = Inquiry.objects.select_for_update().filter(pk=inquiry_id).first()
+        if inquiry is None:
+            return "deleted"
+        if inquiry.is_spam or inquiry.notification_state == Inquiry.Notification.SKIPPED:
+            return "spam"
+        if inquiry.notification_state == Inquiry.Notification.SENT:
+            return "already sent"
+        try:
+            if not settings.INQUIRY_NOTIFY_EMAILS:
+                raise NoRecipientsConfigured
+            if inquiry.notification_sent_at is None:
+                notification_email(inquiry).send()
+                inquiry.notification_sent_at = timezone.now()
+            if settings.INQUIRY_SEND_ACKNOWLEDGEMENT and inquiry.acknowledgement_sent_at is None:
+                acknowledgement_email(inquiry).send()
+                inquiry.acknowledgement_sent_at = timezone.now()
+        except DELIVERY_ERRORS as error:
+            inquiry.notification_attempts += 1
+            # The class name only: SMTP error texts can quote recipient addresses.
+            inquiry.notification_last_error = type(error).__name__[:100]
+            delay = retry_delay(
+                inquiry.notification_attempts,
+                settings.INQUIRY_NOTIFY_RETRY_DELAYS,
+                settings.INQUIRY_NOTIFY_MAX_ATTEMPTS,
+            )
+            if delay is None:
+                inquiry.notification_state = Inquiry.Notification.FAILED
+            else:
+                send_inquiry_notification.using(
+                    run_after=timezone.now() + timedelta(seconds=delay)
+                ).enqueue(inquiry.pk)
+            inquiry.save()
+            logger.warning(
+                "Notification for inquiry #%s failed with %s (attempt %s of %s); %s",
+                inquiry.pk,
+                inquiry.notification_last_error,
+                inquiry.notification_attempts,
+                settings.INQUIRY_NOTIFY_MAX_ATTEMPTS,
+                "giving up" if delay is None else f"retrying in {delay:g} seconds",
+            )
+            return "failed" if delay is None else "retry scheduled"
+        inquiry.notification_state = Inquiry.Notification.SENT
+        inquiry.notification_last_error = ""
+        inquiry.notification_attempts += 1
+        inquiry.save()
+    return "sent"
+
+
+def resend(inquiry: Inquiry) -> None:
+    """Start delivery again with a fresh attempt count (the admin's resend action)."""
+    from contact.tasks import send_inquiry_notification
+
+    with transaction.atomic():
+        Inquiry.objects.filter(pk=inquiry.pk).update(
+            notification_state=Inquiry.Notification.PENDING, notification_attempts=0
+        )
+        send_inquiry_notification.enqueue(inquiry.pk)

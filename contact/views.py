@@ -1,0 +1,86 @@
+"""The contact form: stored first, notified later by the worker, never cached."""
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+from contact import spam
+from contact.forms import InquiryForm
+from contact.models import Inquiry
+from contact.ratelimit import RateLimit
+from contact.tasks import send_inquiry_notification
+
+
+def submissions_limit() -> RateLimit:
+    return RateLimit("contact", settings.INQUIRY_RATE_LIMIT, window_seconds=3600)
+
+
+def client_address(request) -> str:
+    # REMOTE_ADDR only: forwarded-for headers are whatever the client says they are.
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def store_inquiry(form: InquiryForm, *, client_hash: str, spam_reason: str) -> Inquiry:
+    """Write the inquiry and its notification job in one transaction: both or neither."""
+    with transaction.atomic():
+        inquiry = form.save(commit=False)
+        inquiry.client_hash = client_hash
+        if spam_reason:
+            inquiry.status = Inquiry.Status.SPAM
+            inquiry.spam_reason = spam_reason
+            inquiry.notification_state = Inquiry.Notification.SKIPPED
+        inquiry.save()
+        if not spam_reason:
+            send_inquiry_notification.enqueue(inquiry.pk)
+    return inquiry
+
+
+def private(response):
+    """Per-visitor pages (CSRF token, form values) must never be stored by any cache."""
+    add_never_cache_headers(response)
+    patch_cache_control(response, private=True)
+    return response
+
+
+def contact_form(request, page):
+    if request.method == "POST":
+        return private(_submit(request, page))
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+    return private(_render_form(request, page, InquiryForm()))
+
+
+def _render_form(request, page, form, status=200):
+    context = page.get_context(request)
+    context["form"] = form
+    return TemplateResponse(request, page.get_template(request), context, status=status)
+
+
+def _submit(request, page):
+    client_hash = spam.client_hash(client_address(request))
+    limit = submissions_limit()
+    if limit.is_exceeded(client_hash):
+        response = TemplateResponse(
+            request, "contact/rate_limited.html", page.get_context(request), status=429
+        )
+        response["Retry-After"] = str(limit.retry_after())
+        return response
+    form = InquiryForm(request.POST)
+    if not form.is_valid():
+        return _render_form(request, page, form, status=400)
+    store_inquiry(
+        form,
+        client_hash=client_hash,
+        spam_reason=form.spam_reason(settings.INQUIRY_MIN_SUBMIT_SECONDS),
+    )
+    limit.hit(client_hash)
+    # Spam gets the same thank-you page: a bot learns nothing from the answer.
+    thank_you_url = page.get_url(request) + page.reverse_subpage("thank_you")
+    return HttpResponseRedirect(thank_you_url, status=303)
+
+
+def thank_you(request, page):
+    response = TemplateResponse(request, "contact/thank_you.html", page.get_context(request))
+    return private(response)

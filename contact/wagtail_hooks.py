@@ -1,0 +1,317 @@
+"""The staff inbox: an "Inquiries" admin section for reviewers, with history and exports."""
+
+import django_filters
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import linebreaks_filter
+from django.urls import path, reverse
+from django.views.generic import TemplateView
+from wagtail import hooks
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import TitleColumn
+from wagtail.admin.views.generic import EditView, IndexView, InspectView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import HeaderButton
+from wagtail.log_actions import LogFormatter, log
+from wagtail.permissions import ModelPermissionPolicy
+
+from contact import notifications
+from contact.export import neutralize_formula
+from contact.forms import InquiryReviewForm, inquiry_reviewers
+from contact.models import Inquiry
+
+REVIEW_ACTION = "contact.inquiry.review"
+RESEND_ACTION = "contact.inquiry.resend"
+
+
+class InquiryPermissionPolicy(ModelPermissionPolicy):
+    """Inquiries come only from the public form: nobody adds one in the admin."""
+
+    def user_has_permission(self, user, action):
+        return action != "add" and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+class InquiryFilterSet(WagtailFilterSet):
+    folder = django_filters.ChoiceFilter(
+        label="Show",
+        choices=[("spam", "Suspected spam"), ("all", "Everything, spam included")],
+        empty_label="Inbox (without spam)",
+        method="filter_folder",
+        widget=forms.RadioSelect,
+    )
+    status = django_filters.ChoiceFilter(
+        choices=[c for c in Inquiry.Status.choices if c[0] != Inquiry.Status.SPAM],
+        empty_label="All",
+        widget=forms.RadioSelect,
+    )
+    created = django_filters.DateFromToRangeFilter(label="Received", widget=DateRangePickerWidget)
+    assigned_to = django_filters.ModelChoiceFilter(
+        label="Assigned to",
+        queryset=lambda request: inquiry_reviewers(),
+        null_label="Nobody",
+        empty_label="Anyone",
+    )
+    notification_state = django_filters.ChoiceFilter(
+        label="Notification", choices=Inquiry.Notification.choices, empty_label="All"
+    )
+
+    class Meta:
+        model = Inquiry
+        fields = ["folder", "status", "created", "assigned_to", "notification_state"]
+
+    def filter_folder(self, queryset, name, value):
+        if value == "spam":
+            return queryset.filter(status=Inquiry.Status.SPAM)
+        return queryset  # "all"; the inbox default is applied by the index view
+
+
+class InquiryIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("assigned_to")
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        # Spam stays out of the inbox unless the "Show" filter asks for it.
+        if self.filters and self.filters.is_valid() and self.filters.form.cleaned_data["folder"]:
+            return queryset
+        return queryset.exclude(status=Inquiry.Status.SPAM)
+
+    def _get_title_column(self, field_name, column_class=TitleColumn, **kwargs):
+        # Reading comes first: the title opens the inquiry, not the edit form.
+        column_class = self._get_title_column_class(column_class)
+        return self._get_custom_column(
+            field_name, column_class, get_url=self.get_inspect_url, **kwargs
+        )
+
+
+class InquiryInspectView(InspectView):
+    def get_message_display_value(self):
+        # Escapes the visitor's text before adding <p> and <br>.
+        return linebreaks_filter(self.object.message, autoescape=True)
+
+    def get_notification_state_display_value(self):
+        inquiry = self.object
+        text = inquiry.get_notification_state_display()
+        if inquiry.notification_attempts:
+            text += f" after {inquiry.notification_attempts} attempt(s)"
+        if inquiry.notification_last_error:
+            text += f" (last error: {inquiry.notification_last_error})"
+        return text
+
+    @property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        if self.object.notification_state == Inquiry.Notification.FAILED and (
+            self.user_has_permission("change")
+        ):
+            buttons.append(
+                HeaderButton(
+                    "Resend notification",
+                    url=reverse("inquiries:resend", args=[self.object.pk]),
+                    icon_name="mail",
+                    priority=5,
+                )
+            )
+        return buttons
+
+
+def describe_changes(form) -> list[str]:
+    """Human-readable changes for the history; private notes are named, never quoted."""
+    changes = []
+    for field_name in form.changed_data:
+        field = form.fields[field_name]
+        if field_name == "staff_notes":
+            changes.append("Staff notes edited")
+            continue
+        before = form.initial.get(field_name)
+        after = form.cleaned_data.get(field_name)
+        if field_name == "status":
+            labels = dict(Inquiry.Status.choices)
+            before, after = labels.get(before, before), labels.get(after, after)
+        elif field_name == "assigned_to":
+            before = get_user_model().objects.filter(pk=before).first() if before else None
+            before = field.label_from_instance(before) if before else "nobody"
+            after = field.label_from_instance(after) if after else "nobody"
+        changes.append(f"{field.label}: {before} → {after}")
+    return changes
+
+
+class InquiryEditView(EditView):
+    def save_instance(self):
+        instance = self.form.save()
+        self.has_content_changes = self.form.has_changed()
+        log(
+            instance=instance,
+            action=REVIEW_ACTION,
+            data={"changes": describe_changes(self.form)},
+            content_changed=self.has_content_changes,
+        )
+        return instance
+
+    def get_success_url(self):
+        return reverse("inquiries:inspect", args=[self.object.pk])
+
+
+class ResendNotificationView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
+    """GET asks for confirmation; POST queues the notification again."""
+
+    permission_policy = InquiryPermissionPolicy(Inquiry)
+    permission_required = "change"
+    template_name = "contact/admin/confirm_resend.html"
+    page_title = "Resend notification"
+    header_icon = "mail"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.object = get_object_or_404(Inquiry, pk=kwargs["pk"])
+
+    def get_page_subtitle(self):
+        return str(self.object)
+
+    def post(self, request, *args, **kwargs):
+        notifications.resend(self.object)
+        log(instance=self.object, action=RESEND_ACTION)
+        messages.success(request, f"The notification for {self.object} is queued again.")
+        return redirect("inquiries:inspect", self.object.pk)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["object"] = self.object
+        context["inspect_url"] = reverse("inquiries:inspect", args=[self.object.pk])
+        return context
+
+
+class InquiryViewSet(ModelViewSet):
+    model = Inquiry
+    name = "inquiries"
+    icon = "mail"
+    menu_label = "Inquiries"
+    menu_order = 150
+    add_to_admin_menu = True
+    # Inquiries link to nothing editors manage; indexing them would queue a job per message.
+    add_to_reference_index = False
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    index_view_class = InquiryIndexView
+    edit_view_class = InquiryEditView
+    inspect_view_class = InquiryInspectView
+    list_per_page = 25
+    list_display = [
+        "__str__",
+        "name",
+        "email",
+        "status",
+        "assigned_to",
+        "created",
+        "notification_state",
+    ]
+    filterset_class = InquiryFilterSet
+    search_fields = ["name", "email"]
+    search_backend_name = None  # plain ORM lookups: inquiries stay out of the search index
+    list_export = [
+        "pk",
+        "created",
+        "name",
+        "email",
+        "phone",
+        "get_preferred_contact_display",
+        "get_client_type_display",
+        "get_status_display",
+        "assigned_to",
+        "get_notification_state_display",
+    ]
+    export_headings = {
+        "pk": "Inquiry",
+        "get_preferred_contact_display": "Preferred contact method",
+        "get_client_type_display": "New or returning",
+        "get_status_display": "Status",
+        "get_notification_state_display": "Notification",
+    }
+    export_filename = "inquiries"
+    inspect_view_fields = [
+        "created",
+        "name",
+        "email",
+        "phone",
+        "preferred_contact",
+        "client_type",
+        "message",
+        "status",
+        "assigned_to",
+        "staff_notes",
+        "notification_state",
+        "spam_reason",
+    ]
+
+    @property
+    def permission_policy(self):
+        return InquiryPermissionPolicy(self.model)
+
+    def get_form_class(self, for_update=False):
+        return InquiryReviewForm
+
+    def get_index_view_kwargs(self, **kwargs):
+        view_kwargs = super().get_index_view_kwargs(**kwargs)
+        # Visitors type these; a leading "=" must not become a spreadsheet formula.
+        view_kwargs["custom_field_preprocess"] = {
+            field: {"csv": neutralize_formula, "xlsx": neutralize_formula}
+            for field in ("name", "email", "phone")
+        }
+        return view_kwargs
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("resend/<int:pk>/", ResendNotificationView.as_view(), name="resend"),
+        ]
+
+
+inquiry_viewset = InquiryViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_inquiry_viewset():
+    return inquiry_viewset
+
+
+@hooks.register("register_log_actions")
+def register_inquiry_log_actions(actions):
+    @actions.register_action(REVIEW_ACTION)
+    class ReviewFormatter(LogFormatter):
+        label = "Review inquiry"
+
+        def format_message(self, log_entry):
+            changes = (log_entry.data or {}).get("changes") or []
+            return "; ".join(changes) if changes else "Saved without changes"
+
+    actions.register_action(RESEND_ACTION, "Resend notification", "Notification queued again")
+
+
+class NewInquiriesPanel(Component):
+    name = "new_inquiries"
+    order = 50
+    template_name = "contact/admin/new_inquiries_panel.html"
+
+    def get_context_data(self, parent_context=None):
+        new = Inquiry.objects.filter(status=Inquiry.Status.NEW)
+        return {
+            "new_count": new.count(),
+            "failed_count": Inquiry.objects.filter(
+                notification_state=Inquiry.Notification.FAILED
+            ).count(),
+            "index_url": reverse("inquiries:index") + "?status=new",
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_new_inquiries_panel(request, panels):
+    if inquiry_viewset.permission_policy.user_has_any_permission(request.user, ["view", "change"]):
+        panels.append(NewInquiriesPanel())

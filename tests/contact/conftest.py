@@ -1,0 +1,135 @@
+"""Shared pieces for the contact tests: a real SMTP server on loopback, the worker,
+and valid form data."""
+
+import logging
+import socket
+import time
+from contextlib import contextmanager
+
+import pytest
+from aiosmtpd.controller import Controller
+from django_tasks_db.management.commands.db_worker import Worker
+
+from contact import spam
+from contact.models import ContactPage
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class MailCollector:
+    """An aiosmtpd handler that keeps every message, or answers every DATA with `reply`."""
+
+    def __init__(self):
+        self.messages: list = []
+        self.reply: str | None = None
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.reply:
+            return self.reply
+        self.messages.append(envelope)
+        return "250 Message accepted"
+
+
+class SmtpServer:
+    def __init__(self, port: int):
+        self.port = port
+        self.handler = MailCollector()
+        self.controller = None
+
+    @property
+    def messages(self):
+        return self.handler.messages
+
+    def start(self):
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A running SMTP server that the smtp EmailBackend talks to."""
+    server = SmtpServer(free_port())
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_TIMEOUT = 5
+    settings.INQUIRY_NOTIFY_EMAILS = ["therapist@practice.example", "office@practice.example"]
+    settings.INQUIRY_NOTIFY_RETRY_DELAYS = [0]
+    yield server
+    server.stop()
+
+
+def run_worker(max_tasks: int | None = None) -> None:
+    """What `manage.py db_worker --batch` does, without installing signal handlers."""
+    Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=max_tasks,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    ).run()
+
+
+@pytest.fixture
+def contact_page(demo_site) -> ContactPage:
+    return ContactPage.objects.get()
+
+
+def form_data(**overrides) -> dict:
+    """A submission that passes every check: rendered a minute ago, honeypot empty."""
+    data = {
+        "name": "Alex Rivera",
+        "email": "alex.rivera@example.com",
+        "phone": "+1 (555) 010-2000",
+        "preferred_contact": "email",
+        "client_type": "new",
+        "message": "I would like to ask whether you have openings for weekly sessions.",
+        "acknowledge": "on",
+        "website": "",
+        "rendered_at": spam.sign_render_time(time.time() - 60),
+    }
+    data.update(overrides)
+    return data
+
+
+def notification_jobs():
+    """Wagtail enqueues its own tasks (search and reference index); count only ours."""
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(task_path="contact.tasks.send_inquiry_notification")
+
+
+@contextmanager
+def captured_logs():
+    """Every log record, formatted, at DEBUG and above (the suite runs with -p no:logging,
+    so pytest's caplog is not available)."""
+    records: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record):
+            records.append(self.format(record))
+
+    handler = Collect(level=logging.DEBUG)
+    root = logging.getLogger()
+    previous_level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield records
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(previous_level)

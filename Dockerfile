@@ -20,4 +20,4 @@ RUN SECRET_KEY=collectstatic-only ALLOWED_HOSTS=build DATABASE_URL=postgres://bu
 
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "practice.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "python:practice.gunicorn", "practice.wsgi:application"]

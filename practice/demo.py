@@ -4,6 +4,9 @@ Only ever creates: a page or setting that already exists is left exactly as an
 editor left it, so seed_demo can run on every `make run`.
 """
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from wagtail.models import Page, Site
 
 from practice.models import ContentPage, HomePage, PracticeSettings
@@ -142,12 +145,22 @@ def ensure_home_page(site: Site, stdout) -> HomePage:
     home.save_revision().publish()
     site.root_page = home
     site.site_name = PRACTICE["practice_name"]
+    point_site_at_base_url(site)
     site.save()
     # Wagtail's placeholder "Welcome to your new Wagtail site!" page, if untouched.
     if type(current) is Page and not current.get_children().exists():
         current.delete()
     stdout.write("Created the home page.")
     return home
+
+
+def point_site_at_base_url(site: Site) -> None:
+    """Wagtail's first Site is localhost:80; absolute URLs in the sitemap, feeds and
+    structured data should carry the address the site is actually served from."""
+    url = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+    if site.hostname == "localhost" and site.port == 80 and url.hostname:
+        site.hostname = url.hostname
+        site.port = url.port or (443 if url.scheme == "https" else 80)
 
 
 def ensure_practice_settings(site: Site, stdout) -> None:

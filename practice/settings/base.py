@@ -6,8 +6,6 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from practice.database import database_config
-
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -66,7 +64,6 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_tasks",
     "django_tasks_db",
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -108,7 +105,9 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": database_config(BASE_DIR, allow_embedded=True)}
+# production.py requires DATABASE_URL; dev.py and test.py fall back to the embedded
+# server. Importing this module never starts a database.
+DATABASES: dict = {}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,8 +1,11 @@
 """Local development (`make run`): DEBUG on, HTTP allowed, email to a folder."""
 
+from practice.database import database_config
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, env, env_list
 
+DATABASES = {"default": database_config(BASE_DIR, allow_embedded=True)}
 DEBUG = True
 SECRET_KEY = SECRET_KEY or "dev-only-secret-key-not-for-production-use-0123456789abcdef"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
@@ -28,3 +31,8 @@ WHITENOISE_USE_FINDERS = True
 
 # So that `make run` shows the whole flow: notifications land in .data/mail/.
 INQUIRY_NOTIFY_EMAILS = env_list("INQUIRY_NOTIFY_EMAILS", "therapist@localhost")
+
+# The worker logs every task Wagtail queues (search index, references); in a terminal
+# shared with runserver that drowns the request log.
+LOGGING["loggers"]["django_tasks"] = {"level": "WARNING"}
+LOGGING["loggers"]["django_tasks_db"] = {"level": "WARNING"}

@@ -2,8 +2,10 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from practice.database import database_config
+
 from .base import *  # noqa: F403
-from .base import BASE_DIR, database_config, env
+from .base import BASE_DIR, env
 
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in production.")

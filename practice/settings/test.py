@@ -1,8 +1,12 @@
 """Tests: the production-safe base on the embedded (or DATABASE_URL) server,
 with HTTP allowed and fast password hashing."""
 
-from .base import *  # noqa: F403
+from practice.database import database_config
 
+from .base import *  # noqa: F403
+from .base import BASE_DIR
+
+DATABASES = {"default": database_config(BASE_DIR, allow_embedded=True)}
 SECRET_KEY = "test-only-secret-key-not-for-production-use-0123456789abcdef"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 SECURE_SSL_REDIRECT = False

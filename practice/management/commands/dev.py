@@ -1,8 +1,11 @@
 import subprocess
 import sys
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+from practice.database import embedded_data_dir, forget_exited_processes
 
 
 class Command(BaseCommand):
@@ -44,6 +47,9 @@ class Command(BaseCommand):
             for child in children:
                 if child.poll() is None:
                     child.kill()
+        # A child that died before its exit handler ran would keep the embedded database
+        # running after this process, its last real user, exits.
+        forget_exited_processes(embedded_data_dir(settings.BASE_DIR))
         self.stdout.write("Stopped.")
 
     @staticmethod

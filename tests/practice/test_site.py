@@ -1,5 +1,6 @@
 import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -231,3 +232,14 @@ def test_importing_production_settings_starts_no_database():
         [sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True
     )
     assert result.stdout.split() == ["ImproperlyConfigured", "none"]
+
+
+def test_site_stylesheets_are_well_formed():
+    """An unclosed rule silently swallows every rule after it (the honeypot once showed)."""
+    for path in (BASE_DIR / "static" / "css").glob("*.css"):
+        text = re.sub(r"/\*.*?\*/", "", path.read_text(), flags=re.S)
+        depth = 0
+        for char in text:
+            depth += {"{": 1, "}": -1}.get(char, 0)
+            assert depth in (0, 1, 2), f"{path.name}: braces nest or close wrongly"
+        assert depth == 0, f"{path.name}: {depth} unclosed rule(s)"

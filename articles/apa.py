@@ -275,7 +275,9 @@ def title_runs(reference: Reference, *, italic: bool, extra: str = "") -> list[R
     title = reference.title.strip()
     if extra:
         return [Run(title, italic=italic), Run(f" ({extra}).")]
-    return [Run(end_with_period(title), italic=italic)]
+    if title.endswith((".", "?", "!")):
+        return [Run(title, italic=italic)]
+    return [Run(title, italic=italic), Run(".")]  # the period itself is never italic
 
 
 def link_runs(reference: Reference) -> list[Run]:

@@ -18,6 +18,7 @@ from articles import apa
 from articles.blocks import ArticleBodyBlock
 from articles.citations import CitationRenderer, cited_keys
 from articles.fields import AuthorListField
+from articles.forms import ArticlePageForm
 from articles.metadata import article_json_ld
 from articles.panels import ReferencesPanel
 
@@ -131,6 +132,7 @@ class ArticlePage(Page):
 
     parent_page_types = ["articles.ArticleIndexPage"]
     subpage_types: list[str] = []
+    base_form_class = ArticlePageForm
 
     class Meta:
         verbose_name = "article"

@@ -9,6 +9,7 @@ in the reference list; a citation whose reference was deleted becomes plain text
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from html import escape
 
 from django.utils.safestring import mark_safe
@@ -31,7 +32,7 @@ def rich_texts(value):
     elif isinstance(value, dict):  # StructValue
         for item in value.values():
             yield from rich_texts(item)
-    elif isinstance(value, (list, tuple)) or hasattr(value, "raw_data"):  # Stream/ListValue
+    elif isinstance(value, Sequence) and not isinstance(value, str):  # Stream/ListValue
         for item in value:
             yield from rich_texts(getattr(item, "value", item))
 

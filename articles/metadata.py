@@ -1,5 +1,7 @@
 """What search engines and reference managers read: schema.org JSON-LD for an article."""
 
+from django.utils import timezone
+
 from articles import apa
 
 SCHEMA_TYPES = {
@@ -51,7 +53,9 @@ def citation(reference: apa.Reference) -> dict:
 def article_json_ld(
     page, *, url, author_name, publisher_name, references, tags, image_url=""
 ) -> dict:
-    modified = page.updated or (page.last_published_at.date() if page.last_published_at else None)
+    modified = page.updated or (
+        timezone.localdate(page.last_published_at) if page.last_published_at else None
+    )
     data = {
         "@context": "https://schema.org",
         "@type": "Article",

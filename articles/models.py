@@ -115,8 +115,9 @@ class ArticlePage(Page):
             heading="References",
             label="Reference",
             help_text=(
-                "Enter each source once. To cite one in the text, select the words and use "
-                "the “Cite” button (the quotation mark) in the toolbar."
+                "Enter each source once. To cite one in the text, select the words it "
+                "supports and press “Cite” in the toolbar that appears: the citation is added "
+                "after them, with the page if you give one."
             ),
         ),
         InlinePanel("related_links", heading="Related pages", label="Related page"),

@@ -210,9 +210,21 @@
             narrative: choice.narrative,
           });
           const newKey = content.getLastCreatedEntityKey();
-          const selection = entity ? entitySelection(editorState, entityKey) : editorState.getSelection();
-          const replaced = Modifier.replaceText(content, selection, choice.label, null, newKey);
-          onComplete(EditorState.push(editorState, replaced, "insert-characters"));
+          let target = content;
+          let selection = entity ? entitySelection(editorState, entityKey) : editorState.getSelection();
+          if (!entity) {
+            // Selected words are what the citation supports: keep them, cite after them.
+            const offset = selection.getEndOffset();
+            selection = SelectionState.createEmpty(selection.getEndKey()).merge({ anchorOffset: offset, focusOffset: offset });
+            const before = target.getBlockForKey(selection.getStartKey()).getText().charAt(offset - 1);
+            if (before && !/[\s(]/.test(before)) {
+              target = Modifier.insertText(target, selection, " ");
+              selection = selection.merge({ anchorOffset: offset + 1, focusOffset: offset + 1 });
+            }
+          }
+          const replaced = Modifier.replaceText(target, selection, choice.label, null, newKey);
+          const next = EditorState.push(editorState, replaced, "insert-characters");
+          onComplete(EditorState.forceSelection(next, replaced.getSelectionAfter()));
         },
         onClose,
       );

@@ -1,10 +1,12 @@
 """The article index, feeds, sitemap, robots.txt and query counts."""
 
+import datetime
 import xml.etree.ElementTree as ET
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from articles.bench import create_article_with_references, create_articles
 from articles.models import ArticleIndexPage, ArticlePage
@@ -148,3 +150,42 @@ def test_robots_txt_points_to_the_sitemap(client, db):
     assert response["Content-Type"].startswith("text/plain")
     assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
     assert "Disallow: /admin/" in response.content.decode()
+
+
+def test_drafts_and_scheduled_articles_stay_off_the_index_and_feeds(client, index):
+    ArticlePage.objects.get(slug="why-i-ask-for-feedback").unpublish()
+    scheduled = ArticlePage(
+        title="Coming soon",
+        slug="coming-soon",
+        summary="Later.",
+        body=[{"type": "paragraph", "value": "<p>Soon.</p>"}],
+        live=False,
+        go_live_at=timezone.now() + datetime.timedelta(days=3),
+    )
+    index.add_child(instance=scheduled)
+    scheduled.save_revision().publish()
+    assert not ArticlePage.objects.get(pk=scheduled.pk).live
+    for url in (index.url, "/feeds/articles.rss", "/feeds/articles.atom", "/"):
+        html = client.get(url).content.decode()
+        assert "Coming soon" not in html, url
+        assert "Why I ask for your feedback" not in html, url
+        assert "Update on Therapy Partners" in html, url
+
+
+def test_reading_time_comes_from_the_body(index):
+    words = " ".join(["word"] * 1000)
+    callout = {"kind": "note", "heading": "", "text": f"<p>{words}</p>"}
+    page = ArticlePage(
+        title="Long",
+        slug="long",
+        summary="Long read.",
+        body=[
+            {"type": "paragraph", "value": f"<p>{words}</p>"},
+            {
+                "type": "callout",
+                "value": {"kind": "note", "heading": "", "text": f"<p>{words}</p>"},
+            },
+        ],
+    )
+    index.add_child(instance=page)
+    assert page.reading_minutes == 10  # 2,000 words at 220 a minute

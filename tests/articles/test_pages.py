@@ -208,6 +208,29 @@ class ArticlePageTests(WagtailPageTestCase):
         self.assertEqual(self.client.post(url, data).json()["is_valid"], True)
         self.assertContains(self.client.get(url), "Unsaved title here")
 
+    def test_preview_of_a_new_article_renders_its_citations(self):
+        url = reverse(
+            "wagtailadmin_pages:preview_on_add", args=("articles", "articlepage", self.index.pk)
+        )
+        body = "<p>New " + citation(KEY, "(x)", "303-304") + "</p>"
+        self.assertEqual(
+            self.client.post(url, article_form_data(body, [NORCROSS_LAMBERT])).json()["is_valid"],
+            True,
+        )
+        response = self.client.get(url)
+        self.assertContains(response, "(Norcross &amp; Lambert, 2018, pp. 303–304)</a>")
+        self.assertContains(response, SEED_ENTRY_HTML)
+
+    def test_quote_with_source_and_page(self):
+        self.article.body.append(
+            ("quote", {"quote": "Words.", "source": "Norcross and Lambert", "locator": "307"})
+        )
+        self.article.save_revision().publish()
+        html = self.client.get(self.article.url).content.decode()
+        self.assertIn(
+            '<figcaption class="blockquote-footer">Norcross and Lambert, p. 307</figcaption>', html
+        )
+
     def test_edit_page_carries_the_reference_keys(self):
         html = self.client.get(reverse("wagtailadmin_pages:edit", args=(self.article.pk,))).content
         for reference in self.article.references.all():
@@ -250,6 +273,26 @@ def test_article_metadata(client, demo_site):
     norcross = next(c for c in data["citation"] if c["name"].startswith("Psychotherapy rel"))
     assert norcross["url"] == "https://doi.org/10.1037/pst0000193"
     assert norcross["text"].startswith("Norcross, J. C., & Lambert, M. J. (2018).")
+
+
+def test_hero_image_and_social_image(client, demo_site):
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+
+    image = Image.objects.create(
+        title="River", file=get_test_image_file(size=(1600, 900)), description="A calm river"
+    )
+    article = ArticlePage.objects.get(slug="update-on-therapy-partners")
+    article.hero_image = image
+    article.save_revision().publish()
+    html = client.get(article.url).content.decode()
+    assert "<picture" in html
+    assert 'alt="A calm river"' in html
+    [og_image] = re.findall(r'<meta property="og:image" content="([^"]+)">', html)
+    assert og_image.startswith("http://testserver/media/images/")
+    [data] = [item for item in json_ld(html) if item.get("@type") == "Article"]
+    assert data["image"] == og_image
+    assert third_party_urls(html) == []
 
 
 def test_json_ld_cannot_close_its_script(client, demo_site):

@@ -181,10 +181,7 @@ def test_reading_time_comes_from_the_body(index):
         summary="Long read.",
         body=[
             {"type": "paragraph", "value": f"<p>{words}</p>"},
-            {
-                "type": "callout",
-                "value": {"kind": "note", "heading": "", "text": f"<p>{words}</p>"},
-            },
+            {"type": "callout", "value": callout},
         ],
     )
     index.add_child(instance=page)

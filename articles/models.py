@@ -1,6 +1,7 @@
 import math
 import uuid
 
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
@@ -273,6 +274,20 @@ class ArticleReference(Orderable):
 
     def __str__(self):
         return apa.to_text(apa.reference_runs(self.as_apa()))
+
+    @admin.display(description="APA 7 reference")
+    def apa_entry(self) -> str:
+        return str(self)
+
+    @admin.display(description="Cited as")
+    def short_citation(self) -> str:
+        return apa.citation_text(self.as_apa())
+
+    def get_authors_display(self) -> str:
+        return "; ".join(apa.author_lines(apa.authors_from_data(self.authors)).splitlines())
+
+    def get_editors_display(self) -> str:
+        return "; ".join(apa.author_lines(apa.authors_from_data(self.editors)).splitlines())
 
     def clean(self):
         errors = {}

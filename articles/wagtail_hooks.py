@@ -4,9 +4,11 @@ from draftjs_exporter.dom import DOM
 from wagtail import hooks
 from wagtail.admin.rich_text.converters.html_to_contentstate import InlineEntityElementHandler
 from wagtail.admin.rich_text.editors.draftail.features import EntityFeature
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.rich_text import LinkHandler
 
-from articles.models import ArticlePage
+from articles.models import ArticlePage, ArticleReference
 
 
 class CitationLinkHandler(LinkHandler):
@@ -79,3 +81,62 @@ def warn_about_missing_citations(request, page):
 
 hooks.register("after_create_page", warn_about_missing_citations)
 hooks.register("after_edit_page", warn_about_missing_citations)
+
+
+class ReadOnlyPolicy(ModelPermissionPolicy):
+    """References are edited inside their article (so that revisions keep them), never here."""
+
+    def user_has_permission(self, user, action):
+        if action in {"add", "change", "delete"}:
+            return False
+        return super().user_has_permission(user, action)
+
+
+class ReferenceViewSet(ModelViewSet):
+    """Every reference of every article in one list: the practice's bibliography."""
+
+    model = ArticleReference
+    menu_label = "References"
+    icon = "list-ul"
+    add_to_admin_menu = True
+    menu_order = 250
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    list_display = ["short_citation", "title", "kind", "year", "page"]
+    list_filter = ["kind", "year"]
+    search_fields = ["title", "container", "authors", "doi"]
+    search_backend_name = None
+    sort_order_field = None
+    list_export = ["apa_entry", "kind", "year", "title", "container", "doi", "url", "page"]
+    export_filename = "references"
+    inspect_view_fields = [
+        "apa_entry",
+        "page",
+        "kind",
+        "authors",
+        "year",
+        "title",
+        "container",
+        "volume",
+        "issue",
+        "pages",
+        "edition",
+        "editors",
+        "publisher",
+        "number",
+        "doi",
+        "url",
+        "accessed",
+    ]
+
+    @property
+    def permission_policy(self):
+        return ReadOnlyPolicy(self.model)
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(default_ordering="title", **kwargs)
+
+
+@hooks.register("register_admin_viewset")
+def register_reference_viewset():
+    return ReferenceViewSet("references")

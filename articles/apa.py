@@ -446,9 +446,15 @@ def short_authors(reference: Reference, *, narrative: bool = False) -> str:
     return f"{names[0]} et al."
 
 
+def citation_parts(reference: Reference, locator: str = "") -> str:
+    """What goes inside the parentheses: "Norcross & Lambert, 2018, p. 307"."""
+    when = ", ".join(part for part in (year_label(reference), page_locator(locator)) if part)
+    return f"{short_authors(reference)}, {when}"
+
+
 def citation_text(reference: Reference, locator: str = "", *, narrative: bool = False) -> str:
     """(Norcross & Lambert, 2018, p. 307) or, narrative, Norcross and Lambert (2018, p. 307)."""
-    when = ", ".join(part for part in (year_label(reference), page_locator(locator)) if part)
     if narrative:
+        when = ", ".join(part for part in (year_label(reference), page_locator(locator)) if part)
         return f"{short_authors(reference, narrative=True)} ({when})"
-    return f"({short_authors(reference)}, {when})"
+    return f"({citation_parts(reference, locator)})"

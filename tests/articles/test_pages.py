@@ -201,6 +201,25 @@ class ArticlePageTests(WagtailPageTestCase):
         revision.publish()
         self.assertContains(self.client.get(page.url), "A draft-only book")
 
+    def test_history_compare_and_revert_include_references(self):
+        page = self.article
+        first = page.get_latest_revision()
+        reference = page.references.get(title="Psychotherapy relationships that work III")
+        reference.authors = [{"family": "Norcross", "given": "John"}]
+        page.references.add(reference)
+        page.save_revision().publish()
+        self.assertEqual(ArticleReference.objects.get(pk=reference.pk).authors[0]["given"], "John")
+
+        history = reverse("wagtailadmin_pages:history", args=(page.pk,))
+        self.assertEqual(self.client.get(history).status_code, 200)
+        compare = reverse(
+            "wagtailadmin_pages:revisions_compare", args=(page.pk, first.pk, "latest")
+        )
+        response = self.client.get(compare)
+        self.assertContains(response, "References")
+        revert = reverse("wagtailadmin_pages:revisions_revert", args=(page.pk, first.pk))
+        self.assertContains(self.client.get(revert), "John C.")
+
     def test_admin_preview_of_the_edit_form_shows_its_references(self):
         url = reverse("wagtailadmin_pages:preview_on_edit", args=(self.article.pk,))
         other = {**NORCROSS_LAMBERT, "key": str(uuid.uuid4()), "title": "Unsaved title here"}

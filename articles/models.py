@@ -1,4 +1,5 @@
 import math
+import re
 import uuid
 
 from django.contrib import admin
@@ -24,6 +25,8 @@ from articles.metadata import article_json_ld
 from articles.panels import ReferencesPanel
 
 WORDS_PER_MINUTE = 220
+# What a tag's slug can be; anything else in ?tag= matches no tag without asking the database.
+SLUG = re.compile(r"[-\w]+")
 
 
 class ArticleIndexPage(Page):
@@ -58,13 +61,15 @@ class ArticleIndexPage(Page):
         articles = self.articles()
         tag_slug = request.GET.get("tag", "")[:100]
         tag = None
-        if tag_slug:
+        if SLUG.fullmatch(tag_slug):
             tag = ArticlePageTag.tag_model().objects.filter(slug=tag_slug).first()
+        if tag_slug:
             articles = articles.filter(tags__slug=tag_slug) if tag else articles.none()
         paginator = Paginator(articles, self.per_page)
         requested = request.GET.get("page", "1")
         page_obj = paginator.get_page(requested)
-        if requested.isdigit() and int(requested) != page_obj.number:
+        # A number past the end is a missing page; anything that is not a number is page 1.
+        if requested.isdecimal() and (len(requested) > 9 or int(requested) != page_obj.number):
             raise Http404("No such page of articles.")
         context.update(
             articles=page_obj,

@@ -7,6 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from articles.bench import create_article_with_references, create_articles
 from articles.models import ArticleIndexPage, ArticlePage
@@ -55,7 +57,18 @@ def test_index_paginates_ten_a_page_with_an_elided_range(client, index):
 
 @pytest.mark.parametrize(
     ("page", "status"),
-    [("abc", 200), ("", 200), ("-1", 200), ("1.5", 200), ("0", 404), ("2", 404), ("99999999", 404)],
+    [
+        ("abc", 200),
+        ("", 200),
+        ("-1", 200),
+        ("1.5", 200),
+        ("²", 200),
+        ("0", 404),
+        ("2", 404),
+        ("٣", 404),
+        ("99999999", 404),
+        ("1" * 5000, 404),
+    ],
 )
 def test_bad_or_out_of_range_page_is_never_a_500(client, index, page, status):
     assert client.get(index.url, {"page": page}).status_code == status
@@ -186,3 +199,11 @@ def test_reading_time_comes_from_the_body(index):
     )
     index.add_child(instance=page)
     assert page.reading_minutes == 10  # 2,000 words at 220 a minute
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(page=st.text(max_size=12), tag=st.text(max_size=30))
+def test_any_page_or_tag_parameter_gives_a_page_or_a_404(client, index, page, tag):
+    assert client.get(index.url, {"page": page, "tag": tag}).status_code in (200, 404)

@@ -90,7 +90,7 @@ def test_healthz_ok(client, db):
     assert "no-cache" in response["Cache-Control"]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_healthz_reports_503_when_the_database_is_down(client):
     original = dict(connection.settings_dict)
     connection.close()
@@ -202,6 +202,7 @@ def test_embedded_database_starts_and_answers(tmp_path):
         assert conn.execute("SELECT 1").fetchone() == (1,)
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_container_health_check_sends_an_allowed_host(live_server, monkeypatch, settings):
     from practice import healthcheck
 

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 # Each app seeds its own content, in this order (later ones link to earlier ones).
-SEEDERS = ["practice.demo", "hours.demo", "contact.demo"]
+SEEDERS = ["practice.demo", "hours.demo", "articles.demo", "contact.demo"]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,460 @@
+"""APA 7 references and in-text citations, as data plus pure functions.
+
+No Django here: the page models turn their rows into `Reference` values, and this module
+decides how they read. Output is a list of `Run`s (text, italic or not, link or not) so the
+same rules give HTML for the page, plain text for feeds and Markdown-ish text for tests.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from html import escape
+from urllib.parse import quote, unquote
+
+JOURNAL_ARTICLE = "journal"
+BOOK = "book"
+CHAPTER = "chapter"
+REPORT = "report"
+WEB_PAGE = "web"
+KINDS = {
+    JOURNAL_ARTICLE: "Journal article",
+    BOOK: "Book",
+    CHAPTER: "Book chapter",
+    REPORT: "Report",
+    WEB_PAGE: "Web page",
+}
+# Titles of these works are italic in the reference list (and so in citations without author).
+ITALIC_TITLE_KINDS = {BOOK, REPORT, WEB_PAGE}
+
+NAME_SUFFIXES = {"jr.", "sr.", "jr", "sr", "ii", "iii", "iv", "v"}
+MAX_LISTED_AUTHORS = 20
+
+
+@dataclass(frozen=True)
+class Author:
+    """A person (family and given names) or, with only `group`, an organisation."""
+
+    family: str = ""
+    given: str = ""
+    suffix: str = ""
+    group: str = ""
+
+    @property
+    def is_group(self) -> bool:
+        return bool(self.group)
+
+    def as_dict(self) -> dict:
+        return {key: value for key, value in self.__dict__.items() if value}
+
+
+@dataclass(frozen=True)
+class Reference:
+    kind: str
+    title: str
+    authors: tuple[Author, ...] = ()
+    year: int | None = None
+    container: str = ""  # journal, book (for a chapter) or website name
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""
+    edition: str = ""
+    editors: tuple[Author, ...] = ()
+    publisher: str = ""
+    number: str = ""  # report number
+    doi: str = ""
+    url: str = ""
+    accessed: datetime.date | None = None
+    key: str = ""
+    suffix: str = field(default="", compare=False)  # "a", "b": same authors and year
+
+
+@dataclass(frozen=True)
+class Run:
+    text: str
+    italic: bool = False
+    href: str = ""
+
+
+# --- Authors ---------------------------------------------------------------------------
+
+
+class AuthorListError(ValueError):
+    pass
+
+
+def parse_author_lines(text: str) -> list[Author]:
+    """One author a line: "Family, Given names" (optionally ", Jr."), or an organisation."""
+    authors = []
+    for number, raw_line in enumerate(text.splitlines(), start=1):
+        line = " ".join(raw_line.split())
+        if not line:
+            continue
+        parts = [part.strip() for part in line.split(",")]
+        if len(parts) == 1:
+            authors.append(Author(group=parts[0]))
+        elif len(parts) == 2 and all(parts):
+            authors.append(Author(family=parts[0], given=parts[1]))
+        elif len(parts) == 3 and all(parts) and parts[2].casefold() in NAME_SUFFIXES:
+            authors.append(Author(family=parts[0], given=parts[1], suffix=parts[2]))
+        else:
+            raise AuthorListError(
+                f"Line {number} ({line!r}): write one author a line as “Family name, Given "
+                "names”, or an organisation's name without a comma."
+            )
+    return authors
+
+
+def author_lines(authors) -> str:
+    """The inverse of parse_author_lines, for showing stored authors in the editor."""
+    lines = []
+    for author in authors:
+        if author.group:
+            lines.append(author.group)
+        else:
+            lines.append(", ".join(p for p in (author.family, author.given, author.suffix) if p))
+    return "\n".join(lines)
+
+
+def authors_from_data(data) -> tuple[Author, ...]:
+    """Authors from stored JSON: a list of {"family", "given", "suffix"} or {"group"}."""
+    allowed = {"family", "given", "suffix", "group"}
+    return tuple(
+        Author(**{key: str(value) for key, value in item.items() if key in allowed})
+        for item in data or ()
+        if isinstance(item, dict)
+    )
+
+
+def initials(given: str) -> str:
+    """ "John C." -> "J. C."; "Jean-Paul" -> "J.-P."; "J.C." -> "J. C."."""
+    words = [word for word in re.split(r"[\s.]+", given) if word]
+    result = []
+    for word in words:
+        parts = [part for part in word.split("-") if part]
+        result.append("-".join(f"{part[0].upper()}." for part in parts))
+    return " ".join(result)
+
+
+def inverted_name(author: Author) -> str:
+    """Reference-list form: "Norcross, J. C." or the organisation's name."""
+    if author.is_group:
+        return author.group
+    name = author.family
+    if author.given:
+        name = f"{name}, {initials(author.given)}"
+    if author.suffix:
+        name = f"{name}, {author.suffix}"
+    return name
+
+
+def direct_name(author: Author) -> str:
+    """Editor form: "J. C. Norcross"."""
+    if author.is_group:
+        return author.group
+    return " ".join(p for p in (initials(author.given), author.family, author.suffix) if p)
+
+
+def join_names(names: list[str], *, ampersand: bool = True) -> str:
+    """APA's list: "A", "A, & B", "A, B, & C"; 21 or more: first 19, ". . .", last."""
+    if len(names) > MAX_LISTED_AUTHORS:
+        return ", ".join(names[:19]) + ", . . . " + names[-1]
+    if len(names) == 1:
+        return names[0]
+    joiner = "& " if ampersand else ""
+    return ", ".join(names[:-1]) + f", {joiner}{names[-1]}"
+
+
+def author_list(authors) -> str:
+    return join_names([inverted_name(author) for author in authors])
+
+
+def editor_list(editors) -> str:
+    names = [direct_name(editor) for editor in editors]
+    if len(names) == 2:
+        return f"{names[0]} & {names[1]}"
+    return join_names(names)
+
+
+# --- Small text rules ---------------------------------------------------------------------
+
+RANGE = re.compile(r"(?<=\w)\s*[-‐‑‒—–]+\s*(?=\w)")
+
+
+def en_dash_ranges(text: str) -> str:
+    """Page ranges take an en dash: "303-315" -> "303–315"."""
+    return RANGE.sub("–", text.strip())
+
+
+def end_with_period(text: str) -> str:
+    text = text.rstrip()
+    return text if text.endswith((".", "?", "!")) else f"{text}."
+
+
+def ordinal(number: int) -> str:
+    if 10 <= number % 100 <= 20:
+        return f"{number}th"
+    return f"{number}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th') }"
+
+
+def edition_label(edition: str) -> str:
+    """ "2" -> "2nd ed."; "Rev." -> "Rev. ed."; "3rd ed." stays."""
+    edition = edition.strip()
+    if not edition:
+        return ""
+    if edition.isdigit():
+        return f"{ordinal(int(edition))} ed."
+    if edition.casefold().endswith("ed."):
+        return edition
+    return f"{edition} ed."
+
+
+def page_locator(pages: str) -> str:
+    """Chapter pages and citation locators: "303-315" -> "pp. 303–315", "307" -> "p. 307"."""
+    pages = en_dash_ranges(pages)
+    if not pages:
+        return ""
+    if re.fullmatch(r"[A-Za-z]?\d+[A-Za-z]?", pages):
+        return f"p. {pages}"
+    if re.fullmatch(r"[A-Za-z]?\d+[A-Za-z]?–[A-Za-z]?\d+[A-Za-z]?", pages):
+        return f"pp. {pages}"
+    return pages
+
+
+def year_label(reference: Reference) -> str:
+    year = str(reference.year) if reference.year else "n.d."
+    if reference.suffix:
+        return f"{year}-{reference.suffix}" if year == "n.d." else f"{year}{reference.suffix}"
+    return year
+
+
+# --- DOIs ----------------------------------------------------------------------------------
+
+DOI_PREFIX = re.compile(
+    r"^(?:doi\s*:\s*|(?:https?://)?(?:www\.)?(?:dx\.)?doi\.org/)", flags=re.IGNORECASE
+)
+DOI_SHAPE = re.compile(r"^10\.\d{4,9}(?:\.\d+)*/\S+$")
+DOI_URL = "https://doi.org/"
+
+
+class DOIError(ValueError):
+    pass
+
+
+def normalize_doi(value: str) -> str:
+    """Any common way of writing a DOI -> "https://doi.org/10.xxxx/..."; "" stays "".
+
+    Raises DOIError for anything that is not a DOI, so a typo is caught in the editor
+    rather than published as a broken link.
+    """
+    text = value.strip()
+    if not text:
+        return ""
+    doi = unquote(DOI_PREFIX.sub("", text, count=1).strip())
+    if not DOI_SHAPE.match(doi):
+        raise DOIError(
+            f"“{value.strip()}” is not a DOI. A DOI starts with 10., a number, and a slash, "
+            "for example 10.1037/pst0000193 or https://doi.org/10.1037/pst0000193."
+        )
+    return DOI_URL + doi
+
+
+def doi_href(doi_url: str) -> str:
+    """The link target, with characters that are not safe in a URL percent-encoded."""
+    doi = doi_url.removeprefix(DOI_URL)
+    return DOI_URL + quote(doi, safe="/:;()._-<>[]+,=@!$*'")
+
+
+# --- References -----------------------------------------------------------------------------
+
+
+def title_runs(reference: Reference, *, italic: bool, extra: str = "") -> list[Run]:
+    """The title, with edition/pages/report number in parentheses before the period."""
+    title = reference.title.strip()
+    if extra:
+        return [Run(title, italic=italic), Run(f" ({extra}).")]
+    if title.endswith((".", "?", "!")):
+        return [Run(title, italic=italic)]
+    return [Run(title, italic=italic), Run(".")]  # the period itself is never italic
+
+
+def link_runs(reference: Reference) -> list[Run]:
+    if reference.doi:
+        return [Run(reference.doi, href=doi_href(reference.doi))]
+    if reference.url:
+        if reference.kind == WEB_PAGE and reference.accessed:
+            date = f"{reference.accessed:%B} {reference.accessed.day}, {reference.accessed.year}"
+            return [Run(f"Retrieved {date}, from "), Run(reference.url, href=reference.url)]
+        return [Run(reference.url, href=reference.url)]
+    return []
+
+
+def source_runs(reference: Reference) -> list[Run]:
+    """Everything after the title: where the work appeared and who published it."""
+    runs: list[Run] = []
+    group_names = {a.group.casefold() for a in reference.authors if a.is_group}
+    publisher = reference.publisher.strip()
+    if publisher.casefold() in group_names:
+        publisher = ""  # APA 7: a publisher that is also the author is not repeated
+    if reference.kind == JOURNAL_ARTICLE:
+        journal = reference.container.strip()
+        volume = reference.volume.strip()
+        if journal:
+            runs.append(Run(f"{journal}, {volume}" if volume else journal, italic=True))
+            if reference.issue.strip():
+                runs.append(Run(f"({reference.issue.strip()})"))
+            if reference.pages.strip():
+                runs.append(Run(f", {en_dash_ranges(reference.pages)}"))
+            runs.append(Run("."))
+    elif reference.kind == CHAPTER:
+        editors = ""
+        if reference.editors:
+            label = "Eds." if len(reference.editors) > 1 else "Ed."
+            editors = f"{editor_list(reference.editors)} ({label}), "
+        details = ", ".join(
+            part
+            for part in (edition_label(reference.edition), page_locator(reference.pages))
+            if part
+        )
+        runs.append(Run(f"In {editors}"))
+        runs.append(Run(reference.container.strip(), italic=True))
+        runs.append(Run(f" ({details})." if details else "."))
+        if publisher:
+            runs.append(Run(f" {end_with_period(publisher)}"))
+    elif reference.kind == WEB_PAGE:
+        site = reference.container.strip()
+        if site and site.casefold() not in group_names:
+            runs.append(Run(end_with_period(site)))
+    elif publisher:
+        runs.append(Run(end_with_period(publisher)))
+    return runs
+
+
+def reference_runs(reference: Reference) -> list[Run]:
+    """One APA 7 reference-list entry."""
+    date = f"({year_label(reference)})."
+    if reference.kind in (BOOK, REPORT):
+        extra = edition_label(reference.edition) if reference.kind == BOOK else ""
+        if reference.kind == REPORT and reference.number.strip():
+            extra = f"Report No. {reference.number.strip()}"
+        title = title_runs(reference, italic=True, extra=extra)
+    else:
+        title = title_runs(reference, italic=reference.kind in ITALIC_TITLE_KINDS)
+
+    if reference.authors:
+        head = [Run(end_with_period(author_list(reference.authors))), Run(" " + date), Run(" ")]
+        head += title
+    else:
+        # No author: the title moves to the author's place (APA 7, 9.12).
+        head = [*title, Run(" " + date)]
+    runs = head
+    for part in (source_runs(reference), link_runs(reference)):
+        if part:
+            runs = [*runs, Run(" "), *part]
+    return merge_runs(runs)
+
+
+def merge_runs(runs: list[Run]) -> list[Run]:
+    merged: list[Run] = []
+    for run in runs:
+        if not run.text:
+            continue
+        previous = merged[-1] if merged else None
+        if previous and previous.italic == run.italic and not previous.href and not run.href:
+            merged[-1] = Run(previous.text + run.text, italic=run.italic)
+        else:
+            merged.append(run)
+    return merged
+
+
+def to_html(runs: list[Run]) -> str:
+    parts = []
+    for run in runs:
+        text = escape(run.text, quote=False)
+        if run.italic:
+            text = f"<em>{text}</em>"
+        if run.href:
+            text = f'<a href="{escape(run.href)}">{text}</a>'
+        parts.append(text)
+    return "".join(parts)
+
+
+def to_text(runs: list[Run]) -> str:
+    return "".join(run.text for run in runs)
+
+
+def to_markdown(runs: list[Run]) -> str:
+    return "".join(f"*{run.text}*" if run.italic else run.text for run in runs)
+
+
+# --- Ordering ------------------------------------------------------------------------------
+
+LEADING_ARTICLE = re.compile(r"^(?:a|an|the)\s+", flags=re.IGNORECASE)
+
+
+def _sortable(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold().strip()
+
+
+def author_key(reference: Reference) -> tuple:
+    if not reference.authors:
+        return ((_sortable(LEADING_ARTICLE.sub("", reference.title)),),)
+    return tuple(
+        (_sortable(a.group),) if a.is_group else (_sortable(a.family), _sortable(initials(a.given)))
+        for a in reference.authors
+    )
+
+
+def sort_key(reference: Reference) -> tuple:
+    # Same authors: no date first, then oldest first, then by title.
+    return (
+        author_key(reference),
+        reference.year or 0,
+        _sortable(LEADING_ARTICLE.sub("", reference.title)),
+    )
+
+
+def prepare(references) -> list[Reference]:
+    """References in APA order, with a, b, ... after the year where authors and year repeat."""
+    ordered = sorted(references, key=sort_key)
+    groups: dict[tuple, list[int]] = {}
+    for position, reference in enumerate(ordered):
+        groups.setdefault((author_key(reference), reference.year), []).append(position)
+    for positions in groups.values():
+        if len(positions) > 1:
+            for letter, position in zip("abcdefghijklmnopqrstuvwxyz", positions, strict=False):
+                ordered[position] = replace(ordered[position], suffix=letter)
+    return ordered
+
+
+# --- In-text citations ----------------------------------------------------------------------
+
+
+def short_authors(reference: Reference, *, narrative: bool = False) -> str:
+    """ "Norcross", "Norcross & Lambert" ("and" in running text), "Norcross et al."."""
+    names = [a.group if a.is_group else a.family for a in reference.authors]
+    if not names:
+        title = reference.title.strip()
+        return title if reference.kind in ITALIC_TITLE_KINDS else f"“{title}”"
+    if len(names) == 1:
+        return names[0]
+    if len(names) == 2:
+        return f"{names[0]} {'and' if narrative else '&'} {names[1]}"
+    return f"{names[0]} et al."
+
+
+def citation_parts(reference: Reference, locator: str = "") -> str:
+    """What goes inside the parentheses: "Norcross & Lambert, 2018, p. 307"."""
+    when = ", ".join(part for part in (year_label(reference), page_locator(locator)) if part)
+    return f"{short_authors(reference)}, {when}"
+
+
+def citation_text(reference: Reference, locator: str = "", *, narrative: bool = False) -> str:
+    """(Norcross & Lambert, 2018, p. 307) or, narrative, Norcross and Lambert (2018, p. 307)."""
+    if narrative:
+        when = ", ".join(part for part in (year_label(reference), page_locator(locator)) if part)
+        return f"{short_authors(reference, narrative=True)} ({when})"
+    return f"({citation_parts(reference, locator)})"

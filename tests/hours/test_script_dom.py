@@ -103,7 +103,7 @@ def run_update(html: str, now: datetime) -> list:
 @pytest.fixture
 def rendered(demo_site):
     """The footer and the contact page's full hours, rendered today, with a closure
-    in 20 days (not yet within the footer's 30) and a short day next week."""
+    in 35 days (not yet within the footer's 30) and a short day in 6 days."""
     cache.clear()
     hours = OpeningHours.objects.get(site=demo_site)
     hours.exceptions.all().delete()

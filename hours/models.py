@@ -144,8 +144,8 @@ class HoursException(Orderable, ClusterableModel):
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": "The end date must not be before the start date."})
 
-    def to_exception(self) -> schedule.HoursException:
-        return schedule.HoursException(
+    def to_exception(self) -> schedule.DateException:
+        return schedule.DateException(
             start=self.start_date,
             end=self.last_date,
             label=self.label,

@@ -44,7 +44,7 @@ class Interval:
 
 
 @dataclass(frozen=True)
-class HoursException:
+class DateException:
     """A date or date range whose hours replace the weekly ones; no intervals = closed."""
 
     start: date
@@ -64,7 +64,7 @@ class HoursException:
 class Schedule:
     # Seven tuples of intervals, Monday first (date.weekday() order), each sorted.
     weekly: tuple[tuple[Interval, ...], ...] = ((),) * 7
-    exceptions: tuple[HoursException, ...] = ()
+    exceptions: tuple[DateException, ...] = ()
     note: str = ""
 
     @property
@@ -107,7 +107,7 @@ def local_moment(now: datetime, tz: ZoneInfo) -> tuple[date, time]:
     return local.date(), local.time().replace(tzinfo=None)
 
 
-def exception_on(schedule: Schedule, day: date) -> HoursException | None:
+def exception_on(schedule: Schedule, day: date) -> DateException | None:
     return next((e for e in schedule.exceptions if e.covers(day)), None)
 
 
@@ -172,23 +172,23 @@ def status_text(status: Status, today: date) -> str:
 
 def upcoming_exception(
     schedule: Schedule, today: date, within_days: int = UPCOMING_EXCEPTION_DAYS
-) -> HoursException | None:
+) -> DateException | None:
     """The first exception still running or starting within `within_days` of today."""
     horizon = today + timedelta(days=within_days)
     return next((e for e in schedule.exceptions if e.end >= today and e.start <= horizon), None)
 
 
-def current_exceptions(schedule: Schedule, today: date) -> tuple[HoursException, ...]:
+def current_exceptions(schedule: Schedule, today: date) -> tuple[DateException, ...]:
     return tuple(e for e in schedule.exceptions if e.end >= today)
 
 
-def exception_dates(exception: HoursException) -> str:
+def exception_dates(exception: DateException) -> str:
     if exception.start == exception.end:
         return format_date(exception.start)
     return f"{format_date(exception.start)} \u2013 {format_date(exception.end)}"
 
 
-def exception_text(exception: HoursException) -> str:
+def exception_text(exception: DateException) -> str:
     """ "Closed Thursday, November 26 (Thanksgiving)" or "…: 10:00 am–12:00 pm (Label)"."""
     dates = exception_dates(exception)
     if exception.closed:

@@ -5,7 +5,7 @@ from datetime import date, time
 import pytest
 
 from hours.schedule import (
-    HoursException,
+    DateException,
     Schedule,
     exception_text,
     format_intervals,
@@ -180,7 +180,7 @@ def test_exception_text():
         "Thursday, December 24: 10:00 am–12:00 pm (Christmas Eve)",
         "Closed Friday, December 25 – Sunday, January 3 (Vacation)",
     ]
-    assert exception_text(HoursException(date(2026, 7, 3), date(2026, 7, 3))) == (
+    assert exception_text(DateException(date(2026, 7, 3), date(2026, 7, 3))) == (
         "Closed Friday, July 3"
     )
 

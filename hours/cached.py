@@ -16,9 +16,9 @@ from dataclasses import dataclass, replace
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
-from django.utils import timezone
 
 from hours import schedule as hours_schedule
+from hours.clock import practice_today
 from hours.structured_data import practice_data
 
 GENERATION_KEY = "hours:generation"
@@ -61,7 +61,7 @@ def load(site) -> SiteHours:
     )
     schedule = setting.to_schedule() if setting else hours_schedule.Schedule()
     # Exceptions already over are of no use now or later (renders filter by their own date).
-    today = timezone.localdate()
+    today = practice_today()
     schedule = replace(schedule, exceptions=hours_schedule.current_exceptions(schedule, today))
     practice = practice_data(PracticeSettings.for_site(site), site.root_url)
     return SiteHours(schedule=schedule, practice=practice, configured=not schedule.is_empty)

@@ -5,16 +5,14 @@ What depends on the current time (today's row, the next exception) is rendered a
 now as a fallback; static/js/hours.js corrects it and adds the open-now status in the
 browser, because public pages are cached whole."""
 
-from zoneinfo import ZoneInfo
-
 from django import template
 from django.conf import settings
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
 from hours import schedule as hours_schedule
 from hours.cached import site_hours
+from hours.clock import practice_today
 from hours.structured_data import json_ld, opening_hours_data
 
 register = template.Library()
@@ -40,10 +38,6 @@ def _site(context):
     return site
 
 
-def _today():
-    return hours_schedule.local_moment(timezone.now(), ZoneInfo(settings.TIME_ZONE))[0]
-
-
 @register.inclusion_tag("hours/tags/opening_hours.html", takes_context=True)
 def opening_hours(context, variant="footer"):
     """The week with today marked, the note and exceptions; "footer" (the default)
@@ -53,7 +47,7 @@ def opening_hours(context, variant="footer"):
     if site is None:
         return {"configured": False}
     hours = site_hours(site)
-    schedule, today = hours.schedule, _today()
+    schedule, today = hours.schedule, practice_today()
     upcoming = hours_schedule.upcoming_exception(schedule, today)
     return {
         "configured": hours.configured,
@@ -87,5 +81,5 @@ def practice_structured_data(context):
     if site is None:
         return ""
     hours = site_hours(site)
-    data = {**hours.practice, **opening_hours_data(hours.schedule, _today())}
+    data = {**hours.practice, **opening_hours_data(hours.schedule, practice_today())}
     return mark_safe(f'<script type="application/ld+json">{json_ld(data)}</script>')  # noqa: S308

@@ -60,9 +60,10 @@ def load(site) -> SiteHours:
         .first()
     )
     schedule = setting.to_schedule() if setting else hours_schedule.Schedule()
-    # Exceptions already over are of no use now or later (renders filter by their own date).
+    # Exceptions over before this week are of no use now or later (the week table shows
+    # this week's earlier days too; renders filter by their own date).
     today = practice_today()
-    schedule = replace(schedule, exceptions=hours_schedule.current_exceptions(schedule, today))
+    schedule = replace(schedule, exceptions=hours_schedule.this_weeks_exceptions(schedule, today))
     practice = practice_data(PracticeSettings.for_site(site), site.root_url)
     return SiteHours(schedule=schedule, practice=practice, configured=not schedule.is_empty)
 

@@ -150,6 +150,20 @@ def format_intervals(intervals) -> str:
     return ", ".join(f"{format_time(i.opens)}\u2013{format_time(i.closes)}" for i in intervals)
 
 
+def day_text(schedule: Schedule, day: date) -> str:
+    """A day's hours as the week table shows them, naming the exception that changes
+    them: "10:00 am–4:00 pm", "Closed (Thanksgiving)", "11:00 am–2:00 pm (Holiday hours)"."""
+    text = format_intervals(intervals_on(schedule, day))
+    exception = exception_on(schedule, day)
+    return f"{text} ({exception.label})" if exception is not None and exception.label else text
+
+
+def week_of(day: date) -> tuple[date, ...]:
+    """Monday to Sunday of the week that holds `day`."""
+    monday = day - timedelta(days=day.weekday())
+    return tuple(monday + timedelta(days=offset) for offset in range(7))
+
+
 def format_date(day: date, weekday: bool = True) -> str:
     text = f"{MONTHS[day.month - 1]} {day.day}"
     return f"{WEEKDAYS[day.weekday()]}, {text}" if weekday else text
@@ -182,6 +196,12 @@ def current_exceptions(schedule: Schedule, today: date) -> tuple[DateException, 
     return tuple(e for e in schedule.exceptions if e.end >= today)
 
 
+def this_weeks_exceptions(schedule: Schedule, today: date) -> tuple[DateException, ...]:
+    """Exceptions not over before this week's Monday: the week table shows Monday's
+    holiday on Wednesday too, and whatever comes later."""
+    return current_exceptions(schedule, week_of(today)[0])
+
+
 def exception_dates(exception: DateException) -> str:
     if exception.start == exception.end:
         return format_date(exception.start)
@@ -199,7 +219,8 @@ def exception_text(exception: DateException) -> str:
 
 
 def to_data(schedule: Schedule, time_zone: str, today: date) -> dict:
-    """The schedule as plain JSON for the browser script (past exceptions left out)."""
+    """The schedule as plain JSON for the browser script (exceptions over before this
+    week left out: a page cached now is only ever shown this week or later)."""
 
     def pairs(intervals):
         return [[i.opens.strftime("%H:%M"), i.closes.strftime("%H:%M")] for i in intervals]
@@ -214,6 +235,6 @@ def to_data(schedule: Schedule, time_zone: str, today: date) -> dict:
                 "label": e.label,
                 "intervals": pairs(e.intervals),
             }
-            for e in current_exceptions(schedule, today)
+            for e in this_weeks_exceptions(schedule, today)
         ],
     }

@@ -1,9 +1,9 @@
 """Office hours on every page, and the practice's JSON-LD. Both read the cached,
 resolved hours (hours/cached.py): no database query once the cache is warm.
 
-What depends on the current time (today's row, the next exception) is rendered as of
-now as a fallback; static/js/hours.js corrects it and adds the open-now status in the
-browser, because public pages are cached whole."""
+What depends on the current time (the week's dates and their hours, today's row, the
+next exception) is rendered as of now as a fallback; static/js/hours.js corrects it
+and adds the open-now status in the browser, because public pages are cached whole."""
 
 from django import template
 from django.conf import settings
@@ -40,9 +40,9 @@ def _site(context):
 
 @register.inclusion_tag("hours/tags/opening_hours.html", takes_context=True)
 def opening_hours(context, variant="footer"):
-    """The week with today marked, the note and exceptions; "footer" (the default)
-    shows the next exception within 30 days and carries the script's data, "full"
-    (for the contact page) lists every exception still to come."""
+    """This week, Monday to Sunday, with today marked, the note and exceptions;
+    "footer" (the default) shows the next exception within 30 days and carries the
+    script's data, "full" (for the contact page) lists every exception still to come."""
     site = _site(context)
     if site is None:
         return {"configured": False}
@@ -52,14 +52,15 @@ def opening_hours(context, variant="footer"):
     return {
         "configured": hours.configured,
         "full": variant == "full",
+        # This week's dates, so a closure or special hours show on their own day.
         "rows": [
             {
-                "weekday": index,
-                "name": name,
-                "hours": hours_schedule.format_intervals(schedule.weekly[index]),
-                "is_today": index == today.weekday(),
+                "weekday": day.weekday(),
+                "name": hours_schedule.WEEKDAYS[day.weekday()],
+                "hours": hours_schedule.day_text(schedule, day),
+                "is_today": day == today,
             }
-            for index, name in enumerate(hours_schedule.WEEKDAYS)
+            for day in hours_schedule.week_of(today)
         ],
         "note": schedule.note,
         "time_zone_name": TIME_ZONE_NAMES.get(

@@ -1,4 +1,4 @@
-"""The resolved office hours and practice facts of a site, kept in Django's cache.
+"""The resolved office hours of a site and its practice JSON-LD, kept in Django's cache.
 
 After the first request, rendering the hours and the practice's JSON-LD costs no
 database query. Any save or delete of the hours, their rows, the practice details or

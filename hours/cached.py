@@ -1,4 +1,4 @@
-"""The resolved office hours and practice facts of a site, kept in Django's cache.
+"""The resolved office hours of a site and its practice JSON-LD, kept in Django's cache.
 
 After the first request, rendering the hours and the practice's JSON-LD costs no
 database query. Any save or delete of the hours, their rows, the practice details or
@@ -16,9 +16,9 @@ from dataclasses import dataclass, replace
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
-from django.utils import timezone
 
 from hours import schedule as hours_schedule
+from hours.clock import practice_today
 from hours.structured_data import practice_data
 
 GENERATION_KEY = "hours:generation"
@@ -60,9 +60,10 @@ def load(site) -> SiteHours:
         .first()
     )
     schedule = setting.to_schedule() if setting else hours_schedule.Schedule()
-    # Exceptions already over are of no use now or later (renders filter by their own date).
-    today = timezone.localdate()
-    schedule = replace(schedule, exceptions=hours_schedule.current_exceptions(schedule, today))
+    # Exceptions over before this week are of no use now or later (the week table shows
+    # this week's earlier days too; renders filter by their own date).
+    today = practice_today()
+    schedule = replace(schedule, exceptions=hours_schedule.this_weeks_exceptions(schedule, today))
     practice = practice_data(PracticeSettings.for_site(site), site.root_url)
     return SiteHours(schedule=schedule, practice=practice, configured=not schedule.is_empty)
 

@@ -4,9 +4,9 @@ editor's changes (even an emptied schedule) are never overwritten."""
 
 from datetime import date, time, timedelta
 
-from django.utils import timezone
 from wagtail.models import Site
 
+from hours.clock import practice_today
 from hours.models import HoursException, OpeningHours, WeeklyHours
 
 NOTE = "Sessions by appointment; telehealth available."
@@ -39,9 +39,7 @@ def seed(stdout) -> None:
     hours.weekly_hours = [
         WeeklyHours(weekday=day, opens=opens, closes=closes) for day, opens, closes in WEEK
     ]
-    holiday = HoursException(
-        label="Thanksgiving", start_date=next_thanksgiving(timezone.localdate())
-    )
+    holiday = HoursException(label="Thanksgiving", start_date=next_thanksgiving(practice_today()))
     hours.exceptions = [holiday]
     hours.save()
     stdout.write("Created the office hours.")

@@ -21,15 +21,9 @@ SAME_DAY_HELP = (
 )
 
 
-class Weekday(models.IntegerChoices):
-    # date.weekday() numbering, so rows map straight onto the calendar.
-    MONDAY = 0, "Monday"
-    TUESDAY = 1, "Tuesday"
-    WEDNESDAY = 2, "Wednesday"
-    THURSDAY = 3, "Thursday"
-    FRIDAY = 4, "Friday"
-    SATURDAY = 5, "Saturday"
-    SUNDAY = 6, "Sunday"
+# date.weekday() numbering (Monday = 0), so rows map straight onto the calendar; the
+# names are the schedule's own.
+WEEKDAY_CHOICES = list(enumerate(schedule.WEEKDAYS))
 
 
 class TimeInterval(models.Model):
@@ -99,7 +93,7 @@ class OpeningHours(ClusterableModel, BaseSiteSetting):
 
 class WeeklyHours(Orderable, TimeInterval):
     setting = ParentalKey(OpeningHours, on_delete=models.CASCADE, related_name="weekly_hours")
-    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    weekday = models.PositiveSmallIntegerField(choices=WEEKDAY_CHOICES)
 
     panels = [FieldRowPanel([FieldPanel("weekday"), FieldPanel("opens"), FieldPanel("closes")])]
 
@@ -144,8 +138,8 @@ class HoursException(Orderable, ClusterableModel):
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": "The end date must not be before the start date."})
 
-    def to_exception(self) -> schedule.HoursException:
-        return schedule.HoursException(
+    def to_exception(self) -> schedule.DateException:
+        return schedule.DateException(
             start=self.start_date,
             end=self.last_date,
             label=self.label,

@@ -44,7 +44,7 @@ class Interval:
 
 
 @dataclass(frozen=True)
-class HoursException:
+class DateException:
     """A date or date range whose hours replace the weekly ones; no intervals = closed."""
 
     start: date
@@ -64,7 +64,7 @@ class HoursException:
 class Schedule:
     # Seven tuples of intervals, Monday first (date.weekday() order), each sorted.
     weekly: tuple[tuple[Interval, ...], ...] = ((),) * 7
-    exceptions: tuple[HoursException, ...] = ()
+    exceptions: tuple[DateException, ...] = ()
     note: str = ""
 
     @property
@@ -107,7 +107,7 @@ def local_moment(now: datetime, tz: ZoneInfo) -> tuple[date, time]:
     return local.date(), local.time().replace(tzinfo=None)
 
 
-def exception_on(schedule: Schedule, day: date) -> HoursException | None:
+def exception_on(schedule: Schedule, day: date) -> DateException | None:
     return next((e for e in schedule.exceptions if e.covers(day)), None)
 
 
@@ -150,6 +150,20 @@ def format_intervals(intervals) -> str:
     return ", ".join(f"{format_time(i.opens)}\u2013{format_time(i.closes)}" for i in intervals)
 
 
+def day_text(schedule: Schedule, day: date) -> str:
+    """A day's hours as the week table shows them, naming the exception that changes
+    them: "10:00 am–4:00 pm", "Closed (Thanksgiving)", "11:00 am–2:00 pm (Holiday hours)"."""
+    text = format_intervals(intervals_on(schedule, day))
+    exception = exception_on(schedule, day)
+    return f"{text} ({exception.label})" if exception is not None and exception.label else text
+
+
+def week_of(day: date) -> tuple[date, ...]:
+    """Monday to Sunday of the week that holds `day`."""
+    monday = day - timedelta(days=day.weekday())
+    return tuple(monday + timedelta(days=offset) for offset in range(7))
+
+
 def format_date(day: date, weekday: bool = True) -> str:
     text = f"{MONTHS[day.month - 1]} {day.day}"
     return f"{WEEKDAYS[day.weekday()]}, {text}" if weekday else text
@@ -172,23 +186,29 @@ def status_text(status: Status, today: date) -> str:
 
 def upcoming_exception(
     schedule: Schedule, today: date, within_days: int = UPCOMING_EXCEPTION_DAYS
-) -> HoursException | None:
+) -> DateException | None:
     """The first exception still running or starting within `within_days` of today."""
     horizon = today + timedelta(days=within_days)
     return next((e for e in schedule.exceptions if e.end >= today and e.start <= horizon), None)
 
 
-def current_exceptions(schedule: Schedule, today: date) -> tuple[HoursException, ...]:
+def current_exceptions(schedule: Schedule, today: date) -> tuple[DateException, ...]:
     return tuple(e for e in schedule.exceptions if e.end >= today)
 
 
-def exception_dates(exception: HoursException) -> str:
+def this_weeks_exceptions(schedule: Schedule, today: date) -> tuple[DateException, ...]:
+    """Exceptions not over before this week's Monday: the week table shows Monday's
+    holiday on Wednesday too, and whatever comes later."""
+    return current_exceptions(schedule, week_of(today)[0])
+
+
+def exception_dates(exception: DateException) -> str:
     if exception.start == exception.end:
         return format_date(exception.start)
     return f"{format_date(exception.start)} \u2013 {format_date(exception.end)}"
 
 
-def exception_text(exception: HoursException) -> str:
+def exception_text(exception: DateException) -> str:
     """ "Closed Thursday, November 26 (Thanksgiving)" or "…: 10:00 am–12:00 pm (Label)"."""
     dates = exception_dates(exception)
     if exception.closed:
@@ -199,7 +219,8 @@ def exception_text(exception: HoursException) -> str:
 
 
 def to_data(schedule: Schedule, time_zone: str, today: date) -> dict:
-    """The schedule as plain JSON for the browser script (past exceptions left out)."""
+    """The schedule as plain JSON for the browser script (exceptions over before this
+    week left out: a page cached now is only ever shown this week or later)."""
 
     def pairs(intervals):
         return [[i.opens.strftime("%H:%M"), i.closes.strftime("%H:%M")] for i in intervals]
@@ -214,6 +235,6 @@ def to_data(schedule: Schedule, time_zone: str, today: date) -> dict:
                 "label": e.label,
                 "intervals": pairs(e.intervals),
             }
-            for e in current_exceptions(schedule, today)
+            for e in this_weeks_exceptions(schedule, today)
         ],
     }

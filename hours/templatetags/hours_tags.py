@@ -1,20 +1,18 @@
 """Office hours on every page, and the practice's JSON-LD. Both read the cached,
 resolved hours (hours/cached.py): no database query once the cache is warm.
 
-What depends on the current time (today's row, the next exception) is rendered as of
-now as a fallback; static/js/hours.js corrects it and adds the open-now status in the
-browser, because public pages are cached whole."""
-
-from zoneinfo import ZoneInfo
+What depends on the current time (the week's dates and their hours, today's row, the
+next exception) is rendered as of now as a fallback; static/js/hours.js corrects it
+and adds the open-now status in the browser, because public pages are cached whole."""
 
 from django import template
 from django.conf import settings
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
 from hours import schedule as hours_schedule
 from hours.cached import site_hours
+from hours.clock import practice_today
 from hours.structured_data import json_ld, opening_hours_data
 
 register = template.Library()
@@ -40,32 +38,29 @@ def _site(context):
     return site
 
 
-def _today():
-    return hours_schedule.local_moment(timezone.now(), ZoneInfo(settings.TIME_ZONE))[0]
-
-
 @register.inclusion_tag("hours/tags/opening_hours.html", takes_context=True)
 def opening_hours(context, variant="footer"):
-    """The week with today marked, the note and exceptions; "footer" (the default)
-    shows the next exception within 30 days and carries the script's data, "full"
-    (for the contact page) lists every exception still to come."""
+    """This week, Monday to Sunday, with today marked, the note and exceptions;
+    "footer" (the default) shows the next exception within 30 days and carries the
+    script's data, "full" (for the contact page) lists every exception still to come."""
     site = _site(context)
     if site is None:
         return {"configured": False}
     hours = site_hours(site)
-    schedule, today = hours.schedule, _today()
+    schedule, today = hours.schedule, practice_today()
     upcoming = hours_schedule.upcoming_exception(schedule, today)
     return {
         "configured": hours.configured,
         "full": variant == "full",
+        # This week's dates, so a closure or special hours show on their own day.
         "rows": [
             {
-                "weekday": index,
-                "name": name,
-                "hours": hours_schedule.format_intervals(schedule.weekly[index]),
-                "is_today": index == today.weekday(),
+                "weekday": day.weekday(),
+                "name": hours_schedule.WEEKDAYS[day.weekday()],
+                "hours": hours_schedule.day_text(schedule, day),
+                "is_today": day == today,
             }
-            for index, name in enumerate(hours_schedule.WEEKDAYS)
+            for day in hours_schedule.week_of(today)
         ],
         "note": schedule.note,
         "time_zone_name": TIME_ZONE_NAMES.get(
@@ -87,5 +82,5 @@ def practice_structured_data(context):
     if site is None:
         return ""
     hours = site_hours(site)
-    data = {**hours.practice, **opening_hours_data(hours.schedule, _today())}
+    data = {**hours.practice, **opening_hours_data(hours.schedule, practice_today())}
     return mark_safe(f'<script type="application/ld+json">{json_ld(data)}</script>')  # noqa: S308

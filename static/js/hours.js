@@ -1,7 +1,8 @@
 /*
- * Office hours in the browser: "Open now · until 4:00 pm", today's row and the next
- * exception, computed in the practice's time zone (not the visitor's) from the
- * schedule the page embeds in <script id="opening-hours-data" type="application/json">.
+ * Office hours in the browser: "Open now · until 4:00 pm", this week's hours with
+ * today's row marked, and the next exception, computed in the practice's time zone
+ * (not the visitor's) from the schedule the page embeds in
+ * <script id="opening-hours-data" type="application/json">.
  * Pages are cached whole, so the server cannot know the current time; the plain
  * table is the fallback without script. The rules mirror hours/schedule.py, and the
  * tests run both on the same cases (in node, where the DOM part does not run).
@@ -90,6 +91,19 @@
         }).join(", ");
     }
 
+    // Mirrors day_text() in hours/schedule.py: "Closed (Thanksgiving)".
+    function dayText(data, iso) {
+        var exception = exceptionOn(data, iso);
+        var text = formatIntervals(intervalsOn(data, iso));
+        return exception && exception.label ? text + " (" + exception.label + ")" : text;
+    }
+
+    // Monday to Sunday of the week that holds `iso`.
+    function weekOf(iso) {
+        var monday = addDays(iso, -weekday(iso));
+        return [0, 1, 2, 3, 4, 5, 6].map(function (offset) { return addDays(monday, offset); });
+    }
+
     function formatDate(iso) {
         return WEEKDAYS[weekday(iso)] + ", " + MONTHS[Number(iso.slice(5, 7)) - 1] + " " +
             Number(iso.slice(8, 10));
@@ -141,13 +155,17 @@
         var today = localMoment(now, data.timeZone).date;
         var status = statusText(statusAt(data, now), today);
         var upcoming = upcomingException(data, today);
+        var week = weekOf(today);
         document.querySelectorAll("[data-opening-hours]").forEach(function (box) {
             box.querySelectorAll("[data-hours-status]").forEach(function (element) {
                 element.textContent = status;
                 element.hidden = false;
             });
+            // A page cached last week shows this week's dates and their exceptions.
             box.querySelectorAll("tr[data-weekday]").forEach(function (row) {
-                markToday(row, Number(row.dataset.weekday) === weekday(today));
+                var day = Number(row.dataset.weekday);
+                row.querySelector("td").textContent = dayText(data, week[day]);
+                markToday(row, day === weekday(today));
             });
             box.querySelectorAll("[data-hours-exception]").forEach(function (element) {
                 element.textContent = upcoming ? exceptionText(upcoming) : "";
@@ -167,7 +185,8 @@
     var api = {
         localMoment: localMoment, intervalsOn: intervalsOn, statusAt: statusAt,
         statusText: statusText, upcomingException: upcomingException,
-        exceptionText: exceptionText, formatIntervals: formatIntervals, update: update
+        exceptionText: exceptionText, formatIntervals: formatIntervals, dayText: dayText,
+        weekOf: weekOf, update: update
     };
     if (typeof module === "object" && module.exports) {
         module.exports = api; // node, for the tests

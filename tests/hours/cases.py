@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from hours.schedule import HoursException, Interval, build_schedule
+from hours.schedule import DateException, Interval, build_schedule
 
 NEW_YORK = ZoneInfo("America/New_York")
 
@@ -37,13 +37,13 @@ DEMO = build_schedule(DEMO_WEEK, note="Sessions by appointment; telehealth avail
 WITH_EXCEPTIONS = build_schedule(
     DEMO_WEEK,
     [
-        HoursException(date(2026, 3, 8), date(2026, 3, 8), "Spring", (interval("01:00", "03:30"),)),
-        HoursException(date(2026, 11, 1), date(2026, 11, 1), "Fall", (interval("01:00", "01:30"),)),
-        HoursException(date(2026, 11, 26), date(2026, 11, 26), "Thanksgiving"),
-        HoursException(
+        DateException(date(2026, 3, 8), date(2026, 3, 8), "Spring", (interval("01:00", "03:30"),)),
+        DateException(date(2026, 11, 1), date(2026, 11, 1), "Fall", (interval("01:00", "01:30"),)),
+        DateException(date(2026, 11, 26), date(2026, 11, 26), "Thanksgiving"),
+        DateException(
             date(2026, 12, 24), date(2026, 12, 24), "Christmas Eve", (interval("10:00", "12:00"),)
         ),
-        HoursException(date(2026, 12, 25), date(2027, 1, 3), "Vacation"),
+        DateException(date(2026, 12, 25), date(2027, 1, 3), "Vacation"),
     ],
 )
 

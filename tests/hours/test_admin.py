@@ -1,16 +1,19 @@
 """Editing the office hours in the admin: validation messages, and a save that every
 page shows at once."""
 
+import io
 import re
 from datetime import time, timedelta
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
-from hours.models import OpeningHours
+from hours.models import OpeningHours, WeeklyHours
+from hours.schedule import WEEKDAYS
 
 DEMO_WEEK = [
     {"weekday": "0", "opens": "10:00", "closes": "16:00"},
@@ -174,3 +177,11 @@ def test_special_hours_save_through_the_nested_rows(admin_client, client, edit_u
     assert sorted(i.opens for i in workshop.intervals.all()) == [time(9), time(14)]
     html = client.get("/").content.decode()
     assert "9:00 am–11:00 am, 2:00 pm–5:00 pm (Workshop)" in html
+
+
+@pytest.mark.django_db  # makemigrations checks the applied history
+def test_weekday_choices_are_the_schedule_s_names_and_need_no_migration():
+    assert WeeklyHours._meta.get_field("weekday").choices == list(enumerate(WEEKDAYS))
+    assert WeeklyHours(weekday=3).get_weekday_display() == "Thursday"
+    # The choices are derived, not retyped: the migrations still match the models.
+    call_command("makemigrations", "hours", "--check", "--dry-run", stdout=io.StringIO())

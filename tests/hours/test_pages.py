@@ -17,9 +17,10 @@ from django.utils import timezone
 from wagtail.models import Site
 
 from hours.cached import entry_timeout
+from hours.clock import practice_today
 from hours.demo import thanksgiving
 from hours.models import ExceptionHours, HoursException, OpeningHours, WeeklyHours
-from hours.schedule import WEEKDAYS
+from hours.schedule import WEEKDAYS, week_of
 from practice.models import PracticeSettings
 from tests.html import inline_attributes, third_party_urls
 
@@ -82,8 +83,15 @@ def hours_rows(html: str) -> list[tuple[str, str]]:
     )
 
 
+@pytest.fixture
+def weekly_only(demo_site):
+    """The demo's hours without its Thanksgiving closure, which changes Thursday's row
+    in Thanksgiving week: for the tests of the weekly rows alone."""
+    OpeningHours.objects.get(site=demo_site).exceptions.all().delete()
+
+
 @pytest.mark.parametrize("page", PAGE_URLS)
-def test_footer_shows_the_week_on_every_page(client, demo_site, page):
+def test_footer_shows_the_week_on_every_page(client, weekly_only, page):
     response = client.get(PAGE_URLS[page])
     assert response.status_code == (404 if page == "404" else 200)
     html = footer(response.content.decode())
@@ -176,7 +184,9 @@ def site_request(demo_site):
     return request
 
 
-def test_warm_render_of_the_hours_costs_no_query(site_request, django_assert_num_queries):
+def test_warm_render_of_the_hours_costs_no_query(
+    site_request, weekly_only, django_assert_num_queries
+):
     with CaptureQueriesContext(connection) as cold:
         first = render(TAGS, site_request)
     assert any("hours_" in query["sql"] for query in cold.captured_queries)
@@ -194,7 +204,7 @@ def test_warm_page_reads_no_hours_tables(client, demo_site):
     assert [q["sql"] for q in warm.captured_queries if "hours_" in q["sql"]] == []
 
 
-def test_a_save_shows_on_the_next_render(site_request, django_assert_num_queries):
+def test_a_save_shows_on_the_next_render(site_request, weekly_only, django_assert_num_queries):
     render(TAGS, site_request)
     hours = OpeningHours.objects.get(site=site_request._wagtail_site)
     thursday = hours.weekly_hours.get(weekday=3)
@@ -223,6 +233,44 @@ def test_a_save_shows_on_the_next_render(site_request, django_assert_num_queries
     # And warm again afterwards.
     with django_assert_num_queries(0):
         render(TAGS, site_request)
+
+
+def test_the_week_shows_this_week_s_exceptions_on_their_days(site_request):
+    hours = OpeningHours.objects.get(site=site_request._wagtail_site)
+    hours.exceptions.all().delete()
+    today = practice_today()
+    week = week_of(today)
+    HoursException.objects.create(setting=hours, label="Thanksgiving", start_date=today)
+    for day in week:
+        if day != today:
+            special = HoursException.objects.create(
+                setting=hours, label="Holiday hours", start_date=day
+            )
+            ExceptionHours.objects.create(exception=special, opens=time(11), closes=time(14))
+    # All of next week closed: none of it belongs in this week's rows.
+    next_monday = week[0] + timedelta(days=7)
+    HoursException.objects.create(
+        setting=hours,
+        label="Next week",
+        start_date=next_monday,
+        end_date=next_monday + timedelta(days=6),
+    )
+
+    html = render(TAGS, site_request)
+    expected = [
+        (
+            WEEKDAYS[day.weekday()],
+            "Closed (Thanksgiving)" if day == today else "11:00 am–2:00 pm (Holiday hours)",
+        )
+        for day in week
+    ]
+    assert hours_rows(html) == expected * 2  # the footer and the full hours
+    today_rows = re.findall(
+        r'aria-current="date">\s*<th scope="row">(\w+) <span[^>]*>\(today\)</span></th>'
+        r"\s*<td>([^<]*)</td>",
+        html,
+    )
+    assert today_rows == [(WEEKDAYS[today.weekday()], "Closed (Thanksgiving)")] * 2
 
 
 def test_full_hours_for_the_contact_page(site_request):

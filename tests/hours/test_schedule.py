@@ -5,8 +5,10 @@ from datetime import date, time
 import pytest
 
 from hours.schedule import (
-    HoursException,
+    DateException,
     Schedule,
+    build_schedule,
+    day_text,
     exception_text,
     format_intervals,
     format_time,
@@ -16,9 +18,11 @@ from hours.schedule import (
     status_text,
     to_data,
     upcoming_exception,
+    week_of,
 )
 from tests.hours.cases import (
     DEMO,
+    DEMO_WEEK,
     EMPTY,
     NEW_YORK,
     SPLIT_DAYS,
@@ -180,13 +184,13 @@ def test_exception_text():
         "Thursday, December 24: 10:00 am–12:00 pm (Christmas Eve)",
         "Closed Friday, December 25 – Sunday, January 3 (Vacation)",
     ]
-    assert exception_text(HoursException(date(2026, 7, 3), date(2026, 7, 3))) == (
+    assert exception_text(DateException(date(2026, 7, 3), date(2026, 7, 3))) == (
         "Closed Friday, July 3"
     )
 
 
-def test_browser_data_leaves_out_past_exceptions():
-    data = to_data(WITH_EXCEPTIONS, "America/New_York", date(2026, 12, 25))
+def test_browser_data_leaves_out_exceptions_over_before_this_week():
+    data = to_data(WITH_EXCEPTIONS, "America/New_York", date(2026, 12, 28))
     assert data["timeZone"] == "America/New_York"
     assert data["weekly"][3] == [["10:30", "16:30"]]
     assert data["weekly"][6] == []
@@ -197,3 +201,28 @@ def test_browser_data_leaves_out_past_exceptions():
         "label": "Vacation",
         "intervals": [],
     }
+    # On Friday, December 25 the week's table still shows Thursday's Christmas Eve.
+    data = to_data(WITH_EXCEPTIONS, "America/New_York", date(2026, 12, 25))
+    assert [e["label"] for e in data["exceptions"]] == ["Christmas Eve", "Vacation"]
+
+
+@pytest.mark.parametrize("day", [date(2026, 11, 23), date(2026, 11, 26), date(2026, 11, 29)])
+def test_week_of_is_monday_to_sunday(day):
+    assert week_of(day) == tuple(date(2026, 11, n) for n in range(23, 30))
+
+
+def test_day_text_names_the_exception_that_changes_a_day():
+    week = [day_text(WITH_EXCEPTIONS, day) for day in week_of(date(2026, 12, 24))]
+    assert week == [
+        "10:00 am–4:00 pm",
+        "10:00 am–4:00 pm",
+        "10:00 am–4:00 pm",
+        "10:00 am–12:00 pm (Christmas Eve)",
+        "Closed (Vacation)",
+        "Closed (Vacation)",
+        "Closed (Vacation)",
+    ]
+    assert day_text(WITH_EXCEPTIONS, date(2026, 11, 26)) == "Closed (Thanksgiving)"
+    assert day_text(WITH_EXCEPTIONS, date(2026, 11, 19)) == "10:30 am–4:30 pm"
+    unnamed = build_schedule(DEMO_WEEK, [DateException(date(2026, 7, 3), date(2026, 7, 3))])
+    assert day_text(unnamed, date(2026, 7, 3)) == "Closed"

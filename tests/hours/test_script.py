@@ -1,6 +1,6 @@
 """static/js/hours.js, run in node, gives the same answers as hours/schedule.py on the
-same schedules and moments: status text, the practice's date, today's hours and the
-upcoming exception."""
+same schedules and moments: status text, the practice's date, today's hours, the
+week's hours with their exceptions and the upcoming exception."""
 
 import json
 import shutil
@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 
 from hours.schedule import (
+    day_text,
     exception_text,
     format_intervals,
     intervals_on,
@@ -20,6 +21,7 @@ from hours.schedule import (
     status_text,
     to_data,
     upcoming_exception,
+    week_of,
 )
 from tests.hours.cases import MOMENTS, NEW_YORK, SCHEDULES, utc
 
@@ -40,6 +42,7 @@ process.stdin.on("end", () => {
             status: hours.statusText(hours.statusAt(data, moment), today),
             hours: hours.formatIntervals(hours.intervalsOn(data, today)),
             upcoming: upcoming ? hours.exceptionText(upcoming) : null,
+            week: hours.weekOf(today).map((day) => hours.dayText(data, day)),
         };
     });
     process.stdout.write(JSON.stringify(answers));
@@ -55,6 +58,7 @@ def python_answer(schedule, now) -> dict:
         "status": status_text(status_at(schedule, now, NEW_YORK), today),
         "hours": format_intervals(intervals_on(schedule, today)),
         "upcoming": exception_text(upcoming) if upcoming else None,
+        "week": [day_text(schedule, day) for day in week_of(today)],
     }
 
 
@@ -111,6 +115,11 @@ def test_script_matches_python_on_named_moments(node):
     assert by_case["2026-12-24T18:00:00+00:00"]["status"] == (
         "Closed · opens Monday, January 4 10:00 am"
     )
+    assert by_case["2026-11-26T16:00:00+00:00"]["week"][3] == "Closed (Thanksgiving)"
+    assert by_case["2026-12-24T18:00:00+00:00"]["week"][3:5] == [
+        "10:00 am–12:00 pm (Christmas Eve)",
+        "Closed (Vacation)",
+    ]
 
 
 def test_script_matches_python_around_the_clock(node):

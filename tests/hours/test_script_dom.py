@@ -15,14 +15,17 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from hours.cached import site_hours
+from hours.clock import practice_today
 from hours.models import ExceptionHours, HoursException, OpeningHours
 from hours.schedule import (
     WEEKDAYS,
+    day_text,
     exception_text,
     local_moment,
     status_at,
     status_text,
     upcoming_exception,
+    week_of,
 )
 from tests.hours.cases import NEW_YORK
 from tests.hours.test_script import NODE, SCRIPT
@@ -103,7 +106,7 @@ def run_update(html: str, now: datetime) -> list:
 @pytest.fixture
 def rendered(demo_site):
     """The footer and the contact page's full hours, rendered today, with a closure
-    in 20 days (not yet within the footer's 30) and a short day next week."""
+    in 35 days (not yet within the footer's 30) and a short day in 6 days."""
     cache.clear()
     hours = OpeningHours.objects.get(site=demo_site)
     hours.exceptions.all().delete()
@@ -115,13 +118,16 @@ def rendered(demo_site):
         setting=hours, label="Short day", start_date=today + timedelta(days=6)
     )
     ExceptionHours.objects.create(exception=short, opens=time(10), closes=time(11))
-    request = RequestFactory().get("/")
-    html = (
+    return render_hours(), site_hours(demo_site).schedule, closure
+
+
+def render_hours() -> str:
+    """The footer's hours and the contact page's full hours, as the server renders them."""
+    return (
         engines["django"]
         .from_string('{% load hours_tags %}{% opening_hours %}{% opening_hours "full" %}')
-        .render({"request": request})
+        .render({"request": RequestFactory().get("/")})
     )
-    return html, site_hours(demo_site).schedule, closure
 
 
 def test_the_script_corrects_a_cached_page(rendered):
@@ -149,6 +155,9 @@ def test_the_script_corrects_a_cached_page(rendered):
         assert all("(today)" not in text(row) for row in others)
         assert all("hours-today" not in row[1].get("class", "") for row in others)
 
+    # Both tables show the hours of that later week, exceptions included.
+    assert week_texts(tree) == [[day_text(schedule, day) for day in week_of(today)]] * 2
+
     # The footer now names the retreat, 25 days ahead: the script found it in the data.
     (line,) = elements(tree, with_attribute("data-hours-exception"))
     assert "hidden" not in line[1]
@@ -170,3 +179,52 @@ def test_the_server_fallback_before_the_script(rendered):
     assert all("hidden" in s[1] for s in elements(tree, with_attribute("data-hours-status")))
     (line,) = elements(tree, with_attribute("data-hours-exception"))
     assert text(line).endswith("(Short day)")
+
+
+def week_texts(tree) -> list[list[str]]:
+    """The hours column of each table (the footer's, then the full one)."""
+    cells = [
+        text(elements(row, lambda element: element[0] == "td")[0])
+        for row in elements(tree, with_attribute("data-weekday"))
+    ]
+    return [cells[:7], cells[7:]]
+
+
+def test_a_page_cached_last_week_shows_the_hours_of_the_visitor_s_week(demo_site):
+    cache.clear()
+    hours = OpeningHours.objects.get(site=demo_site)
+    hours.exceptions.all().delete()
+    today = practice_today()
+    HoursException.objects.create(setting=hours, label="Staff day", start_date=today)
+    next_week = week_of(today + timedelta(days=7))
+    HoursException.objects.create(setting=hours, label="Vacation", start_date=next_week[2])
+    short = HoursException.objects.create(
+        setting=hours, label="Holiday hours", start_date=next_week[4]
+    )
+    ExceptionHours.objects.create(exception=short, opens=time(11), closes=time(14))
+    html = render_hours()
+    # Rendered this week: today's row names today's closure.
+    for texts in week_texts(to_tree(html)):
+        assert texts[today.weekday()] == "Closed (Staff day)"
+
+    # Seen next Thursday (10:00 or 11:00 in New York): next week's own hours.
+    later = datetime.combine(next_week[3], time(15), tzinfo=UTC)
+    tree = run_update(html, later)
+    expected = [
+        "10:00 am–4:00 pm",
+        "10:00 am–4:00 pm",
+        "Closed (Vacation)",
+        "10:30 am–4:30 pm",
+        "11:00 am–2:00 pm (Holiday hours)",
+        "Closed",
+        "Closed",
+    ]
+    schedule = site_hours(demo_site).schedule
+    assert [day_text(schedule, day) for day in next_week] == expected
+    assert week_texts(tree) == [expected, expected]
+    marked = [
+        text(row).split()[0]
+        for row in elements(tree, with_attribute("data-weekday"))
+        if row[1].get("aria-current") == "date"
+    ]
+    assert marked == ["Thursday", "Thursday"]

@@ -244,3 +244,10 @@ def test_site_stylesheets_are_well_formed():
             depth += {"{": 1, "}": -1}.get(char, 0)
             assert depth in (0, 1, 2), f"{path.name}: braces nest or close wrongly"
         assert depth == 0, f"{path.name}: {depth} unclosed rule(s)"
+
+
+def test_header_links_to_search_and_marks_it_current(client, demo_site):
+    html = client.get("/").content.decode()
+    assert '<a href="/search/">Search</a>' in html
+    html = client.get("/search/?q=therapy").content.decode()
+    assert '<a href="/search/" aria-current="page">Search</a>' in html

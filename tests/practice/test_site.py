@@ -251,3 +251,15 @@ def test_header_links_to_search_and_marks_it_current(client, demo_site):
     assert '<a href="/search/">Search</a>' in html
     html = client.get("/search/?q=therapy").content.decode()
     assert '<a href="/search/" aria-current="page">Search</a>' in html
+
+
+def test_embedded_database_failure_says_to_set_database_url(tmp_path, capsys):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from practice.database import embedded_database_config
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the data folder's parent should be")
+    with pytest.raises(ImproperlyConfigured, match="Set DATABASE_URL"):
+        embedded_database_config(blocker / "postgres")
+    assert "Set DATABASE_URL" in capsys.readouterr().err

@@ -1,6 +1,8 @@
 """Site-wide pieces of every page, as inclusion tags so previews render them too."""
 
 from django import template
+from django.conf import settings
+from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 from wagtail.models import Site
 
 from practice.models import PracticeSettings
@@ -54,3 +56,14 @@ def site_footer(context):
 @register.inclusion_tag("practice/tags/crisis_notice.html", takes_context=True)
 def crisis_notice(context):
     return {"practice": _practice_settings(context)}
+
+
+@register.simple_tag(takes_context=True)
+def editor_userbar(context):
+    """Wagtail's user bar, for signed-in editors only. Asking who the visitor is loads the
+    session and makes every public page vary by cookie; without a session cookie the
+    visitor is anonymous, so the page stays the same for everyone and can be cached whole."""
+    request = context.get("request")
+    if request is None or settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return ""
+    return wagtailuserbar(context)

@@ -263,3 +263,19 @@ def test_embedded_database_failure_says_to_set_database_url(tmp_path, capsys):
     with pytest.raises(ImproperlyConfigured, match="Set DATABASE_URL"):
         embedded_database_config(blocker / "postgres")
     assert "Set DATABASE_URL" in capsys.readouterr().err
+
+
+def test_anonymous_pages_do_not_vary_by_cookie(client, demo_site):
+    """Public pages are the same for every anonymous visitor, so a cache may keep one copy."""
+    client.get("/contact/")  # the one page that sets a (CSRF) cookie
+    for url in ("/", "/about/", "/articles/", "/search/?q=therapy", "/no-such-page/"):
+        response = client.get(url)
+        assert "Cookie" not in response.get("Vary", ""), url
+        assert not response.cookies, url
+
+
+def test_signed_in_editors_get_the_user_bar(client, demo_site, django_user_model):
+    editor = django_user_model.objects.create_superuser("editor", password="x" * 16)
+    client.force_login(editor)
+    html = client.get("/about/").content.decode()
+    assert "wagtail-userbar" in html

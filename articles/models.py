@@ -300,6 +300,14 @@ class ArticleReference(Orderable):
             self.doi = apa.normalize_doi(self.doi)
         except apa.DOIError as error:
             errors["doi"] = str(error)
+        else:
+            # The length was checked as typed; "https://doi.org/" may have made it too long.
+            max_length = self._meta.get_field("doi").max_length
+            if len(self.doi) > max_length:
+                errors["doi"] = (
+                    f"This DOI is too long: as a link it has {len(self.doi)} characters, "
+                    f"and at most {max_length} fit."
+                )
         for field_name, message in self.REQUIRED_BY_KIND.get(self.kind, {}).items():
             if not getattr(self, field_name).strip():
                 errors[field_name] = message

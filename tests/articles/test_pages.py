@@ -150,6 +150,14 @@ class ArticlePageTests(WagtailPageTestCase):
         self.assertContains(response, "is not a DOI")
         self.assertFalse(ArticlePage.objects.filter(slug="update").exists())
 
+    def test_a_doi_too_long_once_normalised_is_a_field_error_in_the_editor(self):
+        url = reverse("wagtailadmin_pages:add", args=("articles", "articlepage", self.index.pk))
+        long = {**NORCROSS_LAMBERT, "doi": "10.1037/" + "x" * 282}
+        response = self.client.post(url, article_form_data("<p>Text.</p>", [long]))
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "too long")
+        self.assertFalse(ArticlePage.objects.filter(slug="update").exists())
+
     def test_two_authors_on_one_line_is_a_field_error(self):
         url = reverse("wagtailadmin_pages:add", args=("articles", "articlepage", self.index.pk))
         bad = {**NORCROSS_LAMBERT, "authors": "Norcross, J. C., Lambert, M. J."}

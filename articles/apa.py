@@ -237,6 +237,7 @@ DOI_PREFIX = re.compile(
 )
 DOI_SHAPE = re.compile(r"^10\.\d{4,9}(?:\.\d+)*/\S+$")
 DOI_URL = "https://doi.org/"
+TRAILING_PUNCTUATION = ".,;"
 
 
 class DOIError(ValueError):
@@ -253,6 +254,8 @@ def normalize_doi(value: str) -> str:
     if not text:
         return ""
     doi = unquote(DOI_PREFIX.sub("", text, count=1).strip())
+    # Copied from a reference list, a DOI often brings the list's punctuation along.
+    doi = doi.rstrip(TRAILING_PUNCTUATION)
     if not DOI_SHAPE.match(doi):
         raise DOIError(
             f"“{value.strip()}” is not a DOI. A DOI starts with 10., a number, and a slash, "

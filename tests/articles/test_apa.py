@@ -213,6 +213,20 @@ def test_every_doi_form_becomes_a_doi_org_link(typed):
     assert apa.normalize_doi(typed) == "https://doi.org/10.1037/pst0000193"
 
 
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        "10.1037/pst0000193.",
+        "https://doi.org/10.1037/pst0000193.",
+        "doi:10.1037/pst0000193,",
+        "10.1037/pst0000193;",
+        "10.1037/pst0000193. ",
+    ],
+)
+def test_punctuation_pasted_from_a_reference_list_is_not_part_of_the_doi(pasted):
+    assert apa.normalize_doi(pasted) == "https://doi.org/10.1037/pst0000193"
+
+
 def test_an_empty_doi_stays_empty():
     assert apa.normalize_doi("  ") == ""
 

@@ -27,6 +27,7 @@ from articles.panels import ReferencesPanel
 WORDS_PER_MINUTE = 220
 # What a tag's slug can be; anything else in ?tag= matches no tag without asking the database.
 SLUG = re.compile(r"[-\w]+")
+WHOLE_NUMBER = re.compile(r"[-+]?\d+")
 
 
 class ArticleIndexPage(Page):
@@ -66,10 +67,13 @@ class ArticleIndexPage(Page):
         if tag_slug:
             articles = articles.filter(tags__slug=tag_slug) if tag else articles.none()
         paginator = Paginator(articles, self.per_page)
-        requested = request.GET.get("page", "1")
+        requested = request.GET.get("page", "1").strip()
         page_obj = paginator.get_page(requested)
-        # A number past the end is a missing page; anything that is not a number is page 1.
-        if requested.isdecimal() and (len(requested) > 9 or int(requested) != page_obj.number):
+        # Any whole number that is not a page (past the end, 0, negative) is a missing page;
+        # anything that is not a number is page 1.
+        if WHOLE_NUMBER.fullmatch(requested) and (
+            len(requested) > 9 or int(requested) != page_obj.number
+        ):
             raise Http404("No such page of articles.")
         context.update(
             articles=page_obj,

@@ -60,7 +60,7 @@ def test_index_paginates_ten_a_page_with_an_elided_range(client, index):
     [
         ("abc", 200),
         ("", 200),
-        ("-1", 200),
+        ("-1", 404),
         ("1.5", 200),
         ("²", 200),
         ("0", 404),
@@ -72,6 +72,16 @@ def test_index_paginates_ten_a_page_with_an_elided_range(client, index):
 )
 def test_bad_or_out_of_range_page_is_never_a_500(client, index, page, status):
     assert client.get(index.url, {"page": page}).status_code == status
+
+
+def test_a_number_that_is_not_a_page_is_a_404_however_many_pages(client, index):
+    create_articles(index, 11)  # with the demo's three: two pages
+    for page in ("-1", "0", "-2", "3", " 3 ", "+3"):
+        assert client.get(index.url, {"page": page}).status_code == 404, page
+    for page in ("1", "2", "+2", " 2"):
+        assert client.get(index.url, {"page": page}).status_code == 200, page
+    first = client.get(index.url, {"page": "last"}).content.decode()
+    assert first.count('class="article-item"') == 10
 
 
 def test_tag_filter(client, index):

@@ -49,11 +49,15 @@ def test_index_lists_newest_first_with_date_reading_time_and_tags(client, index)
 
 
 def test_index_paginates_ten_a_page_with_an_elided_range(client, index):
-    create_articles(index, 120)
+    create_articles(index, 120, tags=1)
     first = client.get(index.url).content.decode()
     assert first.count('class="article-item"') == 10
     assert 'aria-label="Pages of articles"' in first
     assert "…" in first  # 13 pages: the range is elided
+    assert '<a class="page-link" href="?page=2">2</a>' in first
+    assert '<span class="page-link">1</span>' in first
+    tagged = client.get(index.url, {"tag": "bench-tag-0", "page": "2"}).content.decode()
+    assert 'href="?tag=bench-tag-0&amp;page=3"' in tagged
     last = client.get(index.url, {"page": 13}).content.decode()
     assert last.count('class="article-item"') == 3
 

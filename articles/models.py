@@ -292,11 +292,17 @@ class ArticleReference(Orderable):
     def short_citation(self) -> str:
         return apa.citation_text(self.as_apa())
 
+    @staticmethod
+    def names_display(data) -> str:
+        """Stored authors or editors on one line: "Norcross, John C.; Lambert, Michael J."."""
+        return "; ".join(apa.author_lines(apa.authors_from_data(data)).splitlines())
+
+    # The admin's inspect view shows a field through get_<field>_display when there is one.
     def get_authors_display(self) -> str:
-        return "; ".join(apa.author_lines(apa.authors_from_data(self.authors)).splitlines())
+        return self.names_display(self.authors)
 
     def get_editors_display(self) -> str:
-        return "; ".join(apa.author_lines(apa.authors_from_data(self.editors)).splitlines())
+        return self.names_display(self.editors)
 
     def clean(self):
         errors = {}

@@ -69,6 +69,10 @@ class Reference:
     accessed: datetime.date | None = None
     key: str = ""
     suffix: str = field(default="", compare=False)  # "a", "b": same authors and year
+    # Set by prepare() so citations of different works never read alike (APA 7, 8.18-8.20):
+    # how many names to give before "et al.", and whether the first author's initials.
+    cited_names: int = field(default=1, compare=False)
+    cite_initials: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -237,6 +241,7 @@ DOI_PREFIX = re.compile(
 )
 DOI_SHAPE = re.compile(r"^10\.\d{4,9}(?:\.\d+)*/\S+$")
 DOI_URL = "https://doi.org/"
+TRAILING_PUNCTUATION = ".,;"
 
 
 class DOIError(ValueError):
@@ -253,6 +258,8 @@ def normalize_doi(value: str) -> str:
     if not text:
         return ""
     doi = unquote(DOI_PREFIX.sub("", text, count=1).strip())
+    # Copied from a reference list, a DOI often brings the list's punctuation along.
+    doi = doi.rstrip(TRAILING_PUNCTUATION)
     if not DOI_SHAPE.match(doi):
         raise DOIError(
             f"“{value.strip()}” is not a DOI. A DOI starts with 10., a number, and a slash, "
@@ -418,7 +425,8 @@ def sort_key(reference: Reference) -> tuple:
 
 
 def prepare(references) -> list[Reference]:
-    """References in APA order, with a, b, ... after the year where authors and year repeat."""
+    """References in APA order, with a, b, ... after the year where authors and year repeat,
+    and with what their in-text citations need to tell them apart."""
     ordered = sorted(references, key=sort_key)
     groups: dict[tuple, list[int]] = {}
     for position, reference in enumerate(ordered):
@@ -427,15 +435,74 @@ def prepare(references) -> list[Reference]:
         if len(positions) > 1:
             for letter, position in zip("abcdefghijklmnopqrstuvwxyz", positions, strict=False):
                 ordered[position] = replace(ordered[position], suffix=letter)
-    return ordered
+    return distinguish_citations(with_first_author_initials(ordered))
+
+
+def _first_person(reference: Reference) -> Author | None:
+    first = reference.authors[0] if reference.authors else None
+    return first if first and not first.is_group else None
+
+
+def with_first_author_initials(references: list[Reference]) -> list[Reference]:
+    """APA 7, 8.20: first authors who share a family name but not initials are different
+    people, so every citation of their works gives the initials: (J. Smith, 2020)."""
+    initials_by_family: dict[str, set[str]] = {}
+    for reference in references:
+        if first := _first_person(reference):
+            initials_by_family.setdefault(_sortable(first.family), set()).add(
+                _sortable(initials(first.given))
+            )
+    return [
+        replace(reference, cite_initials=True)
+        if (first := _first_person(reference))
+        and len(initials_by_family[_sortable(first.family)]) > 1
+        else reference
+        for reference in references
+    ]
+
+
+def _cited_name_keys(reference: Reference) -> tuple[str, ...]:
+    """The author names as a citation shows them, for comparing."""
+    return tuple(_sortable(name) for name in cited_names(reference))
+
+
+def distinguish_citations(references: list[Reference]) -> list[Reference]:
+    """APA 7, 8.18: works of three or more authors whose "First et al., year" is the same
+    give as many names as needed to tell them apart, then et al."""
+    alike: dict[tuple, list[int]] = {}
+    for position, reference in enumerate(references):
+        if len(reference.authors) >= 3:
+            key = (_cited_name_keys(reference)[0], year_label(reference))
+            alike.setdefault(key, []).append(position)
+    result = list(references)
+    for positions in alike.values():
+        for position in positions:
+            names = _cited_name_keys(references[position])
+            others = [_cited_name_keys(references[p]) for p in positions if p != position]
+            needed = next(
+                (n for n in range(1, len(names) + 1) if all(o[:n] != names[:n] for o in others)),
+                len(names),
+            )
+            result[position] = replace(result[position], cited_names=needed)
+    return result
 
 
 # --- In-text citations ----------------------------------------------------------------------
 
 
-def short_authors(reference: Reference, *, narrative: bool = False) -> str:
-    """ "Norcross", "Norcross & Lambert" ("and" in running text), "Norcross et al."."""
+def cited_names(reference: Reference) -> list[str]:
+    """Family names (and organisations); the first author's initials if prepare() asks."""
     names = [a.group if a.is_group else a.family for a in reference.authors]
+    first = _first_person(reference)
+    if first and reference.cite_initials and first.given:
+        names[0] = f"{initials(first.given)} {first.family}"
+    return names
+
+
+def short_authors(reference: Reference, *, narrative: bool = False) -> str:
+    """ "Norcross", "Norcross & Lambert" ("and" in running text), "Norcross et al.";
+    "Kapoor, Bloom, et al." or every name where prepare() found that is needed."""
+    names = cited_names(reference)
     if not names:
         title = reference.title.strip()
         return title if reference.kind in ITALIC_TITLE_KINDS else f"“{title}”"
@@ -443,7 +510,12 @@ def short_authors(reference: Reference, *, narrative: bool = False) -> str:
         return names[0]
     if len(names) == 2:
         return f"{names[0]} {'and' if narrative else '&'} {names[1]}"
-    return f"{names[0]} et al."
+    shown = max(reference.cited_names, 1)
+    if shown >= len(names) - 1:  # et al. never stands for a single name
+        return ", ".join(names[:-1]) + f", {'and' if narrative else '&'} {names[-1]}"
+    if shown == 1:
+        return f"{names[0]} et al."
+    return ", ".join(names[:shown]) + ", et al."
 
 
 def citation_parts(reference: Reference, locator: str = "") -> str:

@@ -1,9 +1,15 @@
-"""RSS and Atom feeds of the latest articles of the site that serves the request."""
+"""RSS and Atom feeds of the latest articles of the site that serves the request.
+
+Every address in a feed comes from the Site's hostname, as the canonical URLs and the
+sitemap do, never from the request's Host header: readers keep an item's link as its GUID,
+so another name for the same server must not make every article new again.
+"""
 
 import copy
 import datetime
 
 from django.contrib.syndication.views import Feed
+from django.http import Http404
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from wagtail.models import Site
@@ -24,8 +30,9 @@ class ArticlesFeed(Feed):
         return Feed.__call__(feed, request, *args, **kwargs)
 
     def get_object(self, request, *args, **kwargs):
-        site = Site.find_for_request(request) or Site.objects.get(is_default_site=True)
-        self.site = site
+        site = Site.find_for_request(request)  # falls back to the default site, if any
+        if site is None:
+            raise Http404("No site serves this host.")
         self.practice = PracticeSettings.for_site(site)
         self.index = ArticleIndexPage.objects.descendant_of(site.root_page).live().first()
         return site
@@ -35,7 +42,10 @@ class ArticlesFeed(Feed):
 
     def link(self, site):
         page = self.index or site.root_page
-        return page.get_url(self.request) or "/"
+        return page.get_full_url(self.request) or site.root_url + "/"
+
+    def feed_url(self, site):
+        return site.root_url + self.request.path
 
     def author_name(self, site):
         return self.practice.therapist_name or self.practice.practice_name
@@ -57,7 +67,7 @@ class ArticlesFeed(Feed):
         return item.summary
 
     def item_link(self, item):
-        return item.get_url(self.request)
+        return item.get_full_url(self.request)
 
     def item_author_name(self, item):
         return item.author_name(self.practice)

@@ -72,6 +72,9 @@ def article_json_ld(
     }
     if image_url:
         data["image"] = image_url
-    return {key: value for key, value in data.items() if value not in (None, [], "")} | {
-        "citation": data["citation"]
+    # Leave out what is empty; "citation" is always there, [] when the article cites nothing.
+    return {
+        key: value
+        for key, value in data.items()
+        if key == "citation" or value not in (None, [], "")
     }

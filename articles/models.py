@@ -27,6 +27,7 @@ from articles.panels import ReferencesPanel
 WORDS_PER_MINUTE = 220
 # What a tag's slug can be; anything else in ?tag= matches no tag without asking the database.
 SLUG = re.compile(r"[-\w]+")
+WHOLE_NUMBER = re.compile(r"[-+]?\d+")
 
 
 class ArticleIndexPage(Page):
@@ -66,10 +67,13 @@ class ArticleIndexPage(Page):
         if tag_slug:
             articles = articles.filter(tags__slug=tag_slug) if tag else articles.none()
         paginator = Paginator(articles, self.per_page)
-        requested = request.GET.get("page", "1")
+        requested = request.GET.get("page", "1").strip()
         page_obj = paginator.get_page(requested)
-        # A number past the end is a missing page; anything that is not a number is page 1.
-        if requested.isdecimal() and (len(requested) > 9 or int(requested) != page_obj.number):
+        # Any whole number that is not a page (past the end, 0, negative) is a missing page;
+        # anything that is not a number is page 1.
+        if WHOLE_NUMBER.fullmatch(requested) and (
+            len(requested) > 9 or int(requested) != page_obj.number
+        ):
             raise Http404("No such page of articles.")
         context.update(
             articles=page_obj,
@@ -288,11 +292,17 @@ class ArticleReference(Orderable):
     def short_citation(self) -> str:
         return apa.citation_text(self.as_apa())
 
+    @staticmethod
+    def names_display(data) -> str:
+        """Stored authors or editors on one line: "Norcross, John C.; Lambert, Michael J."."""
+        return "; ".join(apa.author_lines(apa.authors_from_data(data)).splitlines())
+
+    # The admin's inspect view shows a field through get_<field>_display when there is one.
     def get_authors_display(self) -> str:
-        return "; ".join(apa.author_lines(apa.authors_from_data(self.authors)).splitlines())
+        return self.names_display(self.authors)
 
     def get_editors_display(self) -> str:
-        return "; ".join(apa.author_lines(apa.authors_from_data(self.editors)).splitlines())
+        return self.names_display(self.editors)
 
     def clean(self):
         errors = {}
@@ -300,6 +310,14 @@ class ArticleReference(Orderable):
             self.doi = apa.normalize_doi(self.doi)
         except apa.DOIError as error:
             errors["doi"] = str(error)
+        else:
+            # The length was checked as typed; "https://doi.org/" may have made it too long.
+            max_length = self._meta.get_field("doi").max_length
+            if len(self.doi) > max_length:
+                errors["doi"] = (
+                    f"This DOI is too long: as a link it has {len(self.doi)} characters, "
+                    f"and at most {max_length} fit."
+                )
         for field_name, message in self.REQUIRED_BY_KIND.get(self.kind, {}).items():
             if not getattr(self, field_name).strip():
                 errors[field_name] = message

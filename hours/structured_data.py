@@ -5,13 +5,9 @@ MedicalOrganization, the type that defines isAcceptingNewPatients. schema.org ha
 type for a psychotherapist's office; this pair is the closest honest description.
 """
 
-import json
 from datetime import date
 
 from hours.schedule import WEEKDAYS, Schedule, current_exceptions
-
-# Like Django's json_script: nothing in the data can end the <script> element.
-_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
 def practice_data(practice, url: str) -> dict:
@@ -75,7 +71,3 @@ def opening_hours_data(schedule: Schedule, today: date) -> dict:
     if special:
         data["specialOpeningHoursSpecification"] = special
     return data
-
-
-def json_ld(data: dict) -> str:
-    return json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES)

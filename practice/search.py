@@ -6,7 +6,10 @@ from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, When
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
-from wagtail.models import Page
+from wagtail.models import Page, Site
+
+from articles.models import ArticlePage
+from practice.models import ContentPage
 
 MAX_QUERY_LENGTH = 200
 RESULTS_PER_PAGE = 10
@@ -39,8 +42,16 @@ def in_order_specific(pages) -> list[Page]:
 def search(request):
     query = clean_query(request.GET.get("q", ""))
     results = Page.objects.none()
-    if query:
-        results = Page.objects.live().public().filter(depth__gt=1).search(query)
+    site = Site.find_for_request(request)
+    if query and site:
+        # Articles and prose of this site only: not the home, index or contact pages.
+        results = (
+            Page.objects.live()
+            .public()
+            .descendant_of(site.root_page, inclusive=True)
+            .type(ArticlePage, ContentPage)
+            .search(query)
+        )
     paginator = Paginator(results, RESULTS_PER_PAGE)
     page_obj = paginator.get_page(request.GET.get("page"))
     return TemplateResponse(

@@ -7,13 +7,13 @@ and adds the open-now status in the browser, because public pages are cached who
 
 from django import template
 from django.conf import settings
-from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
 from hours import schedule as hours_schedule
 from hours.cached import site_hours
 from hours.clock import practice_today
-from hours.structured_data import json_ld, opening_hours_data
+from hours.structured_data import opening_hours_data
+from practice.jsonld import json_ld_script
 
 register = template.Library()
 
@@ -83,4 +83,4 @@ def practice_structured_data(context):
         return ""
     hours = site_hours(site)
     data = {**hours.practice, **opening_hours_data(hours.schedule, practice_today())}
-    return mark_safe(f'<script type="application/ld+json">{json_ld(data)}</script>')  # noqa: S308
+    return json_ld_script(data)

@@ -90,6 +90,7 @@
     return range ? `pp. ${range[1]}–${range[2]}` : text;
   }
 
+  // Only the editor's preview: the page renders every citation with articles/apa.py.
   function citationLabel(form, locator, narrative) {
     const when = [form.year || "n.d.", pageLocator(locator)].filter(Boolean).join(", ");
     return narrative ? `${shortAuthors(form, true)} (${when})` : `(${shortAuthors(form, false)}, ${when})`;

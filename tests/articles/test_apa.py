@@ -1,6 +1,7 @@
 """The APA 7 rules of articles/apa.py, without a database."""
 
 import datetime
+from dataclasses import replace
 
 import pytest
 from hypothesis import given
@@ -213,6 +214,20 @@ def test_every_doi_form_becomes_a_doi_org_link(typed):
     assert apa.normalize_doi(typed) == "https://doi.org/10.1037/pst0000193"
 
 
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        "10.1037/pst0000193.",
+        "https://doi.org/10.1037/pst0000193.",
+        "doi:10.1037/pst0000193,",
+        "10.1037/pst0000193;",
+        "10.1037/pst0000193. ",
+    ],
+)
+def test_punctuation_pasted_from_a_reference_list_is_not_part_of_the_doi(pasted):
+    assert apa.normalize_doi(pasted) == "https://doi.org/10.1037/pst0000193"
+
+
 def test_an_empty_doi_stays_empty():
     assert apa.normalize_doi("  ") == ""
 
@@ -299,6 +314,77 @@ def test_in_text_citations():
     group = article(authors=(Author(group="World Health Organization"),), year=None)
     assert apa.citation_text(group) == "(World Health Organization, n.d.)"
     assert apa.citation_text(article(authors=(), title="Stress")) == "(“Stress”, 2020)"
+
+
+def person(family: str, given: str = "A.") -> Author:
+    return Author(family=family, given=given)
+
+
+def citations(*references: Reference) -> dict[str, str]:
+    """Each prepared reference's parenthetical and narrative citation, by title."""
+    return {
+        r.title: (apa.citation_text(r), apa.citation_text(r, narrative=True))
+        for r in apa.prepare(references)
+    }
+
+
+def test_three_or_more_authors_that_shorten_alike_list_names_until_they_differ():
+    # APA 7, 8.18: as many names as needed to tell them apart, then et al.
+    kapoor, bloom = person("Kapoor"), person("Bloom")
+    montez = article(title="M", year=2017, authors=(kapoor, bloom, person("Montez"), *people(2)))
+    zucker = article(title="Z", year=2017, authors=(kapoor, bloom, person("Zucker"), *people(2)))
+    assert citations(montez, zucker) == {
+        "M": ("(Kapoor, Bloom, Montez, et al., 2017)", "Kapoor, Bloom, Montez, et al. (2017)"),
+        "Z": ("(Kapoor, Bloom, Zucker, et al., 2017)", "Kapoor, Bloom, Zucker, et al. (2017)"),
+    }
+    # Other years, or a list that differs at the second name, need fewer names.
+    later = replace(zucker, year=2018)
+    assert citations(montez, later)["M"][0] == "(Kapoor et al., 2017)"
+    second = article(title="S", year=2017, authors=(kapoor, person("Lee"), *people(3)))
+    assert citations(montez, second) == {
+        "M": ("(Kapoor, Bloom, et al., 2017)", "Kapoor, Bloom, et al. (2017)"),
+        "S": ("(Kapoor, Lee, et al., 2017)", "Kapoor, Lee, et al. (2017)"),
+    }
+
+
+def test_et_al_never_stands_for_one_name():
+    # Lists that differ only in their last name are written out in full.
+    a, b, c = person("Alder"), person("Birch"), person("Cedar")
+    first = article(title="D", year=2020, authors=(a, b, c, person("Dogwood")))
+    second = article(title="E", year=2020, authors=(a, b, c, person("Elm")))
+    shorter = article(title="F", year=2020, authors=(a, b, c))
+    assert citations(first, second, shorter) == {
+        "D": ("(Alder, Birch, Cedar, & Dogwood, 2020)", "Alder, Birch, Cedar, and Dogwood (2020)"),
+        "E": ("(Alder, Birch, Cedar, & Elm, 2020)", "Alder, Birch, Cedar, and Elm (2020)"),
+        "F": ("(Alder, Birch, & Cedar, 2020)", "Alder, Birch, and Cedar (2020)"),
+    }
+
+
+def test_first_authors_with_one_family_name_are_told_apart_by_initials():
+    # APA 7, 8.20: in every citation of either, even in other years or with co-authors.
+    john = article(title="J", year=2020, authors=(person("Smith", "John"),))
+    beth = article(title="B", year=2020, authors=(person("Smith", "Beth Ann"), LAMBERT))
+    later = article(title="L", year=2021, authors=(person("Smith", "Beth Ann"), *people(2)))
+    assert citations(john, beth, later) == {
+        "J": ("(J. Smith, 2020)", "J. Smith (2020)"),
+        "B": ("(B. A. Smith & Lambert, 2020)", "B. A. Smith and Lambert (2020)"),
+        "L": ("(B. A. Smith et al., 2021)", "B. A. Smith et al. (2021)"),
+    }
+    # The same person (same initials) twice needs no initials; a later author named Smith
+    # is not a first author and changes nothing.
+    again = article(title="A", year=2019, authors=(person("Smith", "John"),))
+    coauthor = article(title="C", year=2020, authors=(NORCROSS, person("Smith", "Zoe")))
+    assert citations(john, again, coauthor)["J"][0] == "(Smith, 2020)"
+
+
+def test_same_authors_and_year_keep_their_letters_not_more_names():
+    a, b = person("Alder"), person("Birch")
+    first = article(title="A", year=2020, authors=(a, b, person("Cedar")))
+    second = article(title="B", year=2020, authors=(a, b, person("Cedar")))
+    assert [apa.citation_text(r) for r in apa.prepare([first, second])] == [
+        "(Alder et al., 2020a)",
+        "(Alder et al., 2020b)",
+    ]
 
 
 def test_author_lines_parse_and_round_trip():

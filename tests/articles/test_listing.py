@@ -5,12 +5,15 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.db import connection
+from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from wagtail.models import Site
 
 from articles.bench import create_article_with_references, create_articles
+from articles.feeds import ArticlesAtomFeed, ArticlesFeed
 from articles.models import ArticleIndexPage, ArticlePage
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -46,11 +49,15 @@ def test_index_lists_newest_first_with_date_reading_time_and_tags(client, index)
 
 
 def test_index_paginates_ten_a_page_with_an_elided_range(client, index):
-    create_articles(index, 120)
+    create_articles(index, 120, tags=1)
     first = client.get(index.url).content.decode()
     assert first.count('class="article-item"') == 10
     assert 'aria-label="Pages of articles"' in first
     assert "…" in first  # 13 pages: the range is elided
+    assert '<a class="page-link" href="?page=2">2</a>' in first
+    assert '<span class="page-link">1</span>' in first
+    tagged = client.get(index.url, {"tag": "bench-tag-0", "page": "2"}).content.decode()
+    assert 'href="?tag=bench-tag-0&amp;page=3"' in tagged
     last = client.get(index.url, {"page": 13}).content.decode()
     assert last.count('class="article-item"') == 3
 
@@ -60,7 +67,7 @@ def test_index_paginates_ten_a_page_with_an_elided_range(client, index):
     [
         ("abc", 200),
         ("", 200),
-        ("-1", 200),
+        ("-1", 404),
         ("1.5", 200),
         ("²", 200),
         ("0", 404),
@@ -72,6 +79,16 @@ def test_index_paginates_ten_a_page_with_an_elided_range(client, index):
 )
 def test_bad_or_out_of_range_page_is_never_a_500(client, index, page, status):
     assert client.get(index.url, {"page": page}).status_code == status
+
+
+def test_a_number_that_is_not_a_page_is_a_404_however_many_pages(client, index):
+    create_articles(index, 11)  # with the demo's three: two pages
+    for page in ("-1", "0", "-2", "3", " 3 ", "+3"):
+        assert client.get(index.url, {"page": page}).status_code == 404, page
+    for page in ("1", "2", "+2", " 2"):
+        assert client.get(index.url, {"page": page}).status_code == 200, page
+    first = client.get(index.url, {"page": "last"}).content.decode()
+    assert first.count('class="article-item"') == 10
 
 
 def test_tag_filter(client, index):
@@ -134,6 +151,34 @@ def test_atom_feed_parses(client, index):
     assert len(entries) == 3
     assert entries[0].find(f"{ATOM}author/{ATOM}name").text == "Dr. Morgan Ellis"
     assert entries[0].find(f"{ATOM}updated").text
+
+
+def test_feed_links_and_guids_come_from_the_site_not_the_host_header(client, index):
+    """Another name for the server (an alias, an IP) must not change what readers store."""
+
+    def links_and_guids(host):
+        channel = parse_xml(client.get("/feeds/articles.rss", HTTP_HOST=host)).find("channel")
+        items = channel.findall("item")
+        return (
+            channel.findtext("link"),
+            [(item.findtext("link"), item.findtext("guid")) for item in items],
+        )
+
+    canonical = links_and_guids("testserver")
+    assert canonical[0] == "http://testserver/articles/"
+    assert canonical[1][0][1] == "http://testserver/articles/update-on-therapy-partners/"
+    assert links_and_guids("localhost") == canonical
+    atom = parse_xml(client.get("/feeds/articles.atom", HTTP_HOST="localhost"))
+    assert atom.findtext(f"{ATOM}id") == "http://testserver/articles/"
+    assert atom.find(f"{ATOM}entry/{ATOM}id").text.startswith("http://testserver/")
+
+
+def test_feeds_are_a_404_when_no_site_serves_the_host(rf, index):
+    # Through the view itself: the site-wide 404 page also needs a site (see the report).
+    Site.objects.update(is_default_site=False)
+    for feed, path in ((ArticlesFeed(), "/feeds/articles.rss"), (ArticlesAtomFeed(), "/x")):
+        with pytest.raises(Http404):
+            feed(rf.get(path, HTTP_HOST="localhost"))
 
 
 def test_feed_queries_do_not_grow_with_articles(client, index):

@@ -142,12 +142,33 @@ class ArticlePageTests(WagtailPageTestCase):
         self.assertEqual(third_party_urls(html), [])
         self.assertEqual(inline_attributes(html), [])
 
+    def test_citations_of_different_smiths_give_initials_on_the_page(self):
+        john, beth = uuid.uuid4(), uuid.uuid4()
+        references = [
+            {**NORCROSS_LAMBERT, "key": str(john), "authors": "Smith, John", "doi": ""},
+            {**NORCROSS_LAMBERT, "key": str(beth), "authors": "Smith, Beth", "doi": ""},
+        ]
+        body = f"<p>One {citation(john, '(Smith)')} and another {citation(beth, '(Smith)')}.</p>"
+        data = article_form_data(body, references, **{"action-publish": "1"})
+        self.assertCanCreate(self.index, ArticlePage, data)
+        html = self.client.get(ArticlePage.objects.get(slug="update").url).content.decode()
+        self.assertIn(f'id="cite-{john}-1">(J. Smith, 2018)</a>', html)
+        self.assertIn(f'id="cite-{beth}-1">(B. Smith, 2018)</a>', html)
+
     def test_malformed_doi_is_a_field_error_in_the_editor(self):
         url = reverse("wagtailadmin_pages:add", args=("articles", "articlepage", self.index.pk))
         bad = {**NORCROSS_LAMBERT, "doi": "10.1037 pst0000193"}
         response = self.client.post(url, article_form_data("<p>Text.</p>", [bad]))
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "is not a DOI")
+        self.assertFalse(ArticlePage.objects.filter(slug="update").exists())
+
+    def test_a_doi_too_long_once_normalised_is_a_field_error_in_the_editor(self):
+        url = reverse("wagtailadmin_pages:add", args=("articles", "articlepage", self.index.pk))
+        long = {**NORCROSS_LAMBERT, "doi": "10.1037/" + "x" * 282}
+        response = self.client.post(url, article_form_data("<p>Text.</p>", [long]))
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "too long")
         self.assertFalse(ArticlePage.objects.filter(slug="update").exists())
 
     def test_two_authors_on_one_line_is_a_field_error(self):

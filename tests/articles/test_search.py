@@ -6,9 +6,11 @@ import pytest
 from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from wagtail.models import Page
 
 from articles.bench import create_articles
 from articles.models import ArticleIndexPage, ArticlePage
+from practice.models import ContentPage
 
 
 @pytest.fixture
@@ -29,6 +31,28 @@ def test_finds_articles_and_content_pages(client, indexed_site):
     assert 'href="/therapy-partners/"' in html
     assert "What the latest review of research" in html  # the article's summary
     assert html.count("<h1") == 1
+
+
+def result_paths(client, query) -> list[str]:
+    response = client.get("/search/", {"q": query})
+    return [page.url for page in response.context["result_pages"]]
+
+
+def test_only_articles_and_content_pages_of_this_site_are_results(client, indexed_site):
+    # Each of these words is the title of a page that is not an article or content page.
+    assert "/" not in result_paths(client, "welcome")
+    assert "/contact/" not in result_paths(client, "contact")
+    assert "/articles/" not in result_paths(client, "articles")
+    # A content page outside this site's tree (another site's, or an orphan) is not either.
+    elsewhere = Page.get_first_root_node().add_child(
+        instance=ContentPage(title="Zanzibarian elsewhere", slug="elsewhere")
+    )
+    call_command("update_index", verbosity=0, stdout=io.StringIO())
+    response = client.get("/search/", {"q": "zanzibarian"})
+    assert elsewhere.pk not in [page.pk for page in response.context["result_pages"]]
+    paths = result_paths(client, "partners")
+    assert "/articles/update-on-therapy-partners/" in paths
+    assert "/therapy-partners/" in paths
 
 
 def test_finds_words_in_an_article_body(client, indexed_site):

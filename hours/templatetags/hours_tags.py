@@ -7,13 +7,13 @@ and adds the open-now status in the browser, because public pages are cached who
 
 from django import template
 from django.conf import settings
-from wagtail.models import Site
 
 from hours import schedule as hours_schedule
 from hours.cached import site_hours
 from hours.clock import practice_today
 from hours.structured_data import opening_hours_data
 from practice.jsonld import json_ld_script
+from practice.sites import site_for_context
 
 register = template.Library()
 
@@ -30,20 +30,12 @@ TIME_ZONE_NAMES = {
 }
 
 
-def _site(context):
-    request = context.get("request")
-    site = Site.find_for_request(request) if request is not None else None
-    if site is None and context.get("page") is not None:
-        site = context["page"].get_site()
-    return site
-
-
 @register.inclusion_tag("hours/tags/opening_hours.html", takes_context=True)
 def opening_hours(context, variant="footer"):
     """This week, Monday to Sunday, with today marked, the note and exceptions;
     "footer" (the default) shows the next exception within 30 days and carries the
     script's data, "full" (for the contact page) lists every exception still to come."""
-    site = _site(context)
+    site = site_for_context(context)
     if site is None:
         return {"configured": False}
     hours = site_hours(site)
@@ -78,7 +70,7 @@ def opening_hours(context, variant="footer"):
 @register.simple_tag(takes_context=True)
 def practice_structured_data(context):
     """The site-wide JSON-LD for the practice, with its opening hours."""
-    site = _site(context)
+    site = site_for_context(context)
     if site is None:
         return ""
     hours = site_hours(site)

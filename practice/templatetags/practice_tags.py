@@ -3,25 +3,16 @@
 from django import template
 from django.conf import settings
 from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
-from wagtail.models import Site
 
-from practice.models import PracticeSettings
+from practice.sites import practice_settings_for_context, site_for_context
 
 register = template.Library()
 
 
-def _site_root(context):
-    request = context.get("request")
-    site = Site.find_for_request(request) if request else None
-    if site is None:
-        page = context.get("page")
-        site = page.get_site() if page else None
-    return site.root_page if site else None
-
-
 @register.inclusion_tag("practice/tags/main_menu.html", takes_context=True)
 def main_menu(context):
-    root = _site_root(context)
+    site = site_for_context(context)
+    root = site.root_page if site else None
     pages = root.get_children().live().public().in_menu().specific(defer=True) if root else []
     current = context.get("page")
     current_path = current.url_path if current else ""
@@ -35,27 +26,19 @@ def main_menu(context):
             }
             for page in pages
         ],
-        "practice": _practice_settings(context),
+        "practice": practice_settings_for_context(context),
         "request": context.get("request"),
     }
 
 
-def _practice_settings(context):
-    request = context.get("request")
-    if request is not None:
-        return PracticeSettings.for_request(request)
-    root = _site_root(context)
-    return PracticeSettings.for_site(root.get_site()) if root else None
-
-
 @register.inclusion_tag("practice/tags/site_footer.html", takes_context=True)
 def site_footer(context):
-    return {"practice": _practice_settings(context), "request": context.get("request")}
+    return {"practice": practice_settings_for_context(context), "request": context.get("request")}
 
 
 @register.inclusion_tag("practice/tags/crisis_notice.html", takes_context=True)
 def crisis_notice(context):
-    return {"practice": _practice_settings(context)}
+    return {"practice": practice_settings_for_context(context)}
 
 
 @register.simple_tag(takes_context=True)

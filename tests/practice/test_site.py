@@ -279,3 +279,11 @@ def test_signed_in_editors_get_the_user_bar(client, demo_site, django_user_model
     client.force_login(editor)
     html = client.get("/about/").content.decode()
     assert "wagtail-userbar" in html
+
+
+def test_a_host_no_site_serves_gets_a_404_not_a_500(client, demo_site):
+    from wagtail.models import Site
+
+    Site.objects.update(is_default_site=False, hostname="practice.example")
+    response = client.get("/about/", HTTP_HOST="localhost")
+    assert response.status_code == 404

@@ -316,3 +316,28 @@ def test_endpoint_is_for_staff_who_may_edit_pages(client, django_user_model, met
     client.force_login(user)
     assert client.get(url).status_code == 403
     assert metadata_server.requests == []
+
+
+@pytest.mark.django_db
+def test_done_when_lookup_fill_save_publish_shows_the_apa_line(
+    client, editor, metadata_server, demo_site
+):
+    """What the button puts in the form, saved and published, is the exact APA line."""
+    editor.groups.add(Group.objects.get(name="Moderators"))  # who may also publish
+    from articles.models import ArticleIndexPage, ArticlePage
+    from tests.articles.samples import SEED_HTML
+    from tests.articles.test_pages import article_form_data
+
+    metadata_server.resolver("10.1037/pst0000193", NORCROSS_CSL)
+    client.force_login(editor)
+    filled = client.get(lookup_url("10.1037/pst0000193")).json()["fields"]
+    index = ArticleIndexPage.objects.get()
+    data = article_form_data(
+        "<p>Words.</p>",
+        [filled | {"key": "0b3c0d5e-1111-4a2b-8c3d-222233334444"}],
+        **{"action-publish": "1"},
+    )
+    add_url = reverse("wagtailadmin_pages:add", args=("articles", "articlepage", index.pk))
+    assert client.post(add_url, data).status_code == 302
+    page = ArticlePage.objects.get(slug="update")
+    assert SEED_HTML in client.get(page.url).content.decode()

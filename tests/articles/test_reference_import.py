@@ -157,3 +157,11 @@ def test_the_editor_offers_import_and_fill_from_doi(admin_client, article):
         reverse("wagtailadmin_pages:edit", args=(article.get_parent().pk,))
     )
     assert "import-references" not in home_edit.content.decode()
+
+
+def test_a_page_locked_by_someone_else_gets_nothing(admin_client, article, django_user_model):
+    other = django_user_model.objects.create_user("other", password="pw")
+    ArticlePage.objects.filter(pk=article.pk).update(locked=True, locked_by=other)
+    response = admin_client.post(import_url(article), {"text": SEED_RIS, "confirm": ""})
+    assert response.status_code == 302
+    assert ArticlePage.objects.get(pk=article.pk).revisions.count() == 1

@@ -68,6 +68,13 @@ def decode(value: str) -> str:
     return " ".join(text.split())
 
 
+def verbatim(value: str) -> str:
+    """A DOI or URL as written, without the \\url{...} some exports wrap it in."""
+    value = value.strip()
+    match = re.fullmatch(r"\\url\{(.*)\}", value, flags=re.DOTALL)
+    return (match.group(1) if match else value).strip()
+
+
 def _is_group(name: str) -> bool:
     """ "{World Health Organization}": one braced group around the whole name."""
     if not (name.startswith("{") and name.endswith("}")):
@@ -124,7 +131,7 @@ def _accessed(value: str, problems: list[str]) -> datetime.date | None:
 def entry_fields(entry) -> ParsedEntry:
     values = {field.key.lower(): field.value for field in entry.fields}
     text = {
-        key: value.strip() if key in VERBATIM_FIELDS else decode(value)
+        key: verbatim(value) if key in VERBATIM_FIELDS else decode(value)
         for key, value in values.items()
         if isinstance(value, str)
     }

@@ -172,3 +172,8 @@ def test_a_repeated_key_is_a_problem():
     first, repeated = bibtex.parse("@article{k, title={A}}\n@article{k, title={B}}")
     assert first.problems == []
     assert "already has the key “k”" in repeated.problems[0]
+
+
+def test_urls_wrapped_in_the_url_macro():
+    parsed = only(r"@online{w, title={T}, url={\url{https://example.org/a_b}}}")
+    assert parsed.fields["url"] == "https://example.org/a_b"

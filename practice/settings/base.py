@@ -209,7 +209,7 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 # Reference metadata for the article editor's "Fill from DOI" (see the README's "Articles").
 DOI_RESOLVER_URL = env("DOI_RESOLVER_URL", "https://doi.org").rstrip("/")
 CROSSREF_API_URL = env("CROSSREF_API_URL", "https://api.crossref.org").rstrip("/")
-DOI_LOOKUP_TIMEOUT = float(env("DOI_LOOKUP_TIMEOUT", "5"))
+DOI_LOOKUP_TIMEOUT = env_int("DOI_LOOKUP_TIMEOUT", 5)
 
 WAGTAILDOCS_EXTENSIONS = ["pdf"]
 # Documents are served through Django so that Content-Disposition is always set.

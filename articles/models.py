@@ -12,6 +12,7 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -90,7 +91,7 @@ class ArticlePageTag(TaggedItemBase):
     )
 
 
-class ArticlePage(Page):
+class ArticlePage(RoutablePageMixin, Page):
     summary = models.CharField(
         max_length=300,
         help_text="One or two sentences, shown in listings, feeds and search engine results.",
@@ -158,6 +159,18 @@ class ArticlePage(Page):
     def apa_references(self) -> list[apa.Reference]:
         """The references in APA order; in previews, the unsaved ones from the editor."""
         return apa.prepare(reference.as_apa() for reference in self.references.all())
+
+    @path("references/<slug:export_format>/", name="references_export")
+    def references_export(self, request, export_format):
+        """The reference list as a file for reference managers (see reference_export)."""
+        from articles import reference_export
+
+        if export_format not in reference_export.FORMATS:
+            raise Http404("No such format.")
+        references = [reference.as_apa() for reference in self.references.all()]
+        if not references:
+            raise Http404("This article has no references.")
+        return reference_export.download(references, slug=self.slug, export_format=export_format)
 
     def missing_citation_keys(self) -> list[str]:
         known = {str(reference.key) for reference in self.references.all()}

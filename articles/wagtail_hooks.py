@@ -1,14 +1,19 @@
 from django.contrib import messages
+from django.templatetags.static import static
+from django.urls import path, reverse
 from django.utils.html import format_html
 from draftjs_exporter.dom import DOM
 from wagtail import hooks
 from wagtail.admin.rich_text.converters.html_to_contentstate import InlineEntityElementHandler
 from wagtail.admin.rich_text.editors.draftail.features import EntityFeature
+from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.rich_text import LinkHandler
 
+from articles.doi_lookup import lookup_view
 from articles.models import ArticlePage, ArticleReference
+from articles.reference_import import import_view
 
 
 class CitationLinkHandler(LinkHandler):
@@ -140,3 +145,41 @@ class ReferenceViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_reference_viewset():
     return ReferenceViewSet("references")
+
+
+@hooks.register("register_admin_urls")
+def register_reference_intake_urls():
+    return [
+        path("articles/doi-lookup/", lookup_view, name="articles_doi_lookup"),
+        path(
+            "articles/<int:page_id>/import-references/",
+            import_view,
+            name="articles_import_references",
+        ),
+    ]
+
+
+@hooks.register("insert_editor_js")
+def doi_lookup_script():
+    # The lookup address travels as a data attribute: no inline script in the admin either.
+    return format_html(
+        '<script src="{}" data-lookup-url="{}" defer></script>',
+        static("js/articles-doi.js"),
+        reverse("articles_doi_lookup"),
+    )
+
+
+class ImportReferencesMenuItem(PageMenuItem):
+    label = "Import references"
+    icon_name = "doc-full"
+    url_name = "articles_import_references"
+    priority = 68
+
+    def is_shown(self, user):
+        return self.page.permissions_for_user(user).can_edit()
+
+
+@hooks.register("register_page_header_buttons")
+def import_references_button(page, user, view_name, next_url=None):
+    if issubclass(page.specific_class or type(page), ArticlePage):
+        yield ImportReferencesMenuItem(page=page)

@@ -206,6 +206,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 WAGTAIL_SITE_NAME = env("WAGTAIL_SITE_NAME", "Practice website")
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Reference metadata for the article editor's "Fill from DOI" (see the README's "Articles").
+DOI_RESOLVER_URL = env("DOI_RESOLVER_URL", "https://doi.org").rstrip("/")
+CROSSREF_API_URL = env("CROSSREF_API_URL", "https://api.crossref.org").rstrip("/")
+DOI_LOOKUP_TIMEOUT = env_int("DOI_LOOKUP_TIMEOUT", 5)
+
 WAGTAILDOCS_EXTENSIONS = ["pdf"]
 # Documents are served through Django so that Content-Disposition is always set.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"

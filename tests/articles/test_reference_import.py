@@ -1,0 +1,167 @@
+"""Pasting BibTeX, RIS or CSL-JSON into an article in the admin: preview, then all or none."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from articles import reference_import
+from articles.models import ArticlePage
+from tests.articles.samples import SEED_HTML, SEED_MARKDOWN, entry
+from tests.articles.test_bibtex import SEED_BIBTEX
+from tests.articles.test_reference_export import make_article
+from tests.articles.test_ris import SEED_RIS
+
+TWO_ENTRIES = (
+    SEED_BIBTEX
+    + r"""
+@book{wampold2015,
+  author = {Wampold, Bruce E. and Imel, Zac E.},
+  title = {The great psychotherapy debate},
+  edition = {2}, publisher = {Routledge}, year = {2015}
+}
+"""
+)
+
+
+@pytest.fixture
+def article(demo_site):
+    return make_article("imported", [])
+
+
+def import_url(page):
+    return reverse("articles_import_references", args=(page.pk,))
+
+
+def test_format_detection():
+    assert reference_import.detect_format(SEED_BIBTEX) == "bibtex"
+    assert reference_import.detect_format(SEED_RIS) == "ris"
+    assert reference_import.detect_format(' [{"type": "book"}]') == "csl"
+    assert reference_import.detect_format("anything else") == "bibtex"
+
+
+def test_preview_then_confirm_adds_a_draft_in_order(admin_client, article):
+    response = admin_client.post(import_url(article), {"text": TWO_ENTRIES, "preview": ""})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "2 references found in the BibTeX" in html
+    assert SEED_HTML in html
+    assert 'name="confirm"' in html
+    # Previewing adds nothing.
+    assert ArticlePage.objects.get(pk=article.pk).revisions.count() == 1
+
+    response = admin_client.post(import_url(article), {"text": TWO_ENTRIES, "confirm": ""})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("wagtailadmin_pages:edit", args=(article.pk,))
+    page = ArticlePage.objects.get(pk=article.pk)
+    assert page.has_unpublished_changes
+    assert page.references.count() == 0  # the live page is unchanged until published
+    draft = page.get_latest_revision_as_object()
+    titles = [reference.title for reference in draft.references.all()]
+    assert titles == [
+        "Psychotherapy relationships that work III.",
+        "The great psychotherapy debate",
+    ]
+
+    # Published as usual, the article shows the exact APA line.
+    page.get_latest_revision().publish()
+    assert SEED_HTML in admin_client.get(page.url).content.decode()
+
+
+def test_import_builds_on_unpublished_changes(admin_client, demo_site):
+    page = ArticlePage.objects.get(slug="update-on-therapy-partners")
+    before = [r.title for r in page.references.all()]
+    draft = page.get_latest_revision_as_object()
+    draft.title = "A retitled draft"
+    draft.save_revision()
+    response = admin_client.post(import_url(page), {"text": SEED_RIS, "confirm": ""})
+    assert response.status_code == 302
+    latest = ArticlePage.objects.get(pk=page.pk).get_latest_revision_as_object()
+    assert latest.title == "A retitled draft"
+    assert [r.title for r in latest.references.all()] == [
+        *before,
+        "Psychotherapy relationships that work III.",
+    ]
+    assert len({r.key for r in latest.references.all()}) == len(before) + 1
+    assert not ArticlePage.objects.get(pk=page.pk).live_revision.as_object().title.startswith("A ")
+
+
+def test_one_bad_entry_adds_nothing(admin_client, article):
+    text = TWO_ENTRIES + "\n@article{bad, title={No journal}, doi={10.1037}}\n@article{x, title={"
+    response = admin_client.post(import_url(article), {"text": text, "confirm": ""})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Enter the journal&#x27;s name." in html
+    assert "is not a DOI" in html
+    assert "could not be read as BibTeX" in html
+    assert 'name="confirm"' not in html
+    assert ArticlePage.objects.get(pk=article.pk).revisions.count() == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "nothing here", "{", "[1, 2]", '{"title": []}', "TY  - JOUR\n", "@", "\x00\ufeff"],
+)
+def test_odd_input_is_a_page_never_a_500(admin_client, article, text):
+    for action in ("preview", "confirm"):
+        response = admin_client.post(import_url(article), {"text": text, action: ""})
+        assert response.status_code == 200
+    assert ArticlePage.objects.get(pk=article.pk).revisions.count() == 1
+
+
+def test_every_format_of_the_seed_reference_renders_exactly():
+    csl = '{"type": "article-journal", "title": "Psychotherapy relationships that work III", '
+    csl += '"author": [{"family": "Norcross", "given": "John C."}, {"family": "Lambert", '
+    csl += '"given": "Michael J."}], "issued": {"date-parts": [[2018]]}, "container-title": '
+    csl += '"Psychotherapy", "volume": "55", "issue": "4", "page": "303-315", '
+    csl += '"DOI": "10.1037/pst0000193"}'
+    for text in (SEED_BIBTEX, SEED_RIS, csl):
+        _, (parsed,) = reference_import.parse(text)
+        assert parsed.problems == []
+        assert entry(parsed.fields) == SEED_MARKDOWN
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=200))
+def test_parse_never_raises(text):
+    for parsed in reference_import.parse(text)[1]:
+        assert isinstance(parsed.problems, list)
+
+
+def test_who_may_import(client, django_user_model, article):
+    url = import_url(article)
+    anonymous = client.get(url)
+    assert anonymous.status_code == 302
+    assert reverse("wagtailadmin_login") in anonymous["Location"]
+    user = django_user_model.objects.create_user("viewer", password="pw")
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(user)
+    # Wagtail's way with a PermissionDenied in the admin: back to the dashboard, with a message.
+    for response in (client.get(url), client.post(url, {"text": SEED_RIS, "confirm": ""})):
+        assert response.status_code == 302
+        assert response["Location"] == reverse("wagtailadmin_home")
+    assert ArticlePage.objects.get(pk=article.pk).revisions.count() == 1
+
+
+def test_the_editor_offers_import_and_fill_from_doi(admin_client, article):
+    html = admin_client.get(reverse("wagtailadmin_pages:edit", args=(article.pk,))).content.decode()
+    assert import_url(article) in html
+    assert "Import references" in html
+    lookup = reverse("articles_doi_lookup")
+    assert f'src="/static/js/articles-doi.js" data-lookup-url="{lookup}" defer' in html
+    form = admin_client.get(import_url(article)).content.decode()
+    assert 'name="text"' in form
+    # Not on other page types.
+    home_edit = admin_client.get(
+        reverse("wagtailadmin_pages:edit", args=(article.get_parent().pk,))
+    )
+    assert "import-references" not in home_edit.content.decode()
+
+
+def test_a_page_locked_by_someone_else_gets_nothing(admin_client, article, django_user_model):
+    other = django_user_model.objects.create_user("other", password="pw")
+    ArticlePage.objects.filter(pk=article.pk).update(locked=True, locked_by=other)
+    response = admin_client.post(import_url(article), {"text": SEED_RIS, "confirm": ""})
+    assert response.status_code == 302
+    assert ArticlePage.objects.get(pk=article.pk).revisions.count() == 1

@@ -11,6 +11,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.rich_text import LinkHandler
 
+from articles.csl import FIELD_NAMES as REFERENCE_FIELDS
 from articles.doi_lookup import lookup_view
 from articles.models import ArticlePage, ArticleReference
 from articles.reference_import import import_view
@@ -114,25 +115,7 @@ class ReferenceViewSet(ModelViewSet):
     sort_order_field = None
     list_export = ["apa_entry", "kind", "year", "title", "container", "doi", "url", "page"]
     export_filename = "references"
-    inspect_view_fields = [
-        "apa_entry",
-        "page",
-        "kind",
-        "authors",
-        "year",
-        "title",
-        "container",
-        "volume",
-        "issue",
-        "pages",
-        "edition",
-        "editors",
-        "publisher",
-        "number",
-        "doi",
-        "url",
-        "accessed",
-    ]
+    inspect_view_fields = ["apa_entry", "page", *REFERENCE_FIELDS]
 
     @property
     def permission_policy(self):

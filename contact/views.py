@@ -1,5 +1,7 @@
 """The contact form: stored first, notified later by the worker, never cached."""
 
+import ipaddress
+
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
@@ -18,8 +20,24 @@ def submissions_limit() -> RateLimit:
 
 
 def client_address(request) -> str:
-    # REMOTE_ADDR only: forwarded-for headers are whatever the client says they are.
-    return request.META.get("REMOTE_ADDR", "")
+    """The visitor's address as the outermost of TRUSTED_PROXY_COUNT proxies saw it.
+
+    Each proxy appends the address it received the request from to X-Forwarded-For, so
+    only the last TRUSTED_PROXY_COUNT entries are trustworthy; anything to their left is
+    whatever the client sent. With no trusted proxy, or a header too short or not an
+    address, REMOTE_ADDR is used.
+    """
+    remote_address = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies <= 0:
+        return remote_address
+    forwarded_for = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    if len(forwarded_for) < proxies:
+        return remote_address
+    try:
+        return str(ipaddress.ip_address(forwarded_for[-proxies].strip()))
+    except ValueError:
+        return remote_address
 
 
 def store_inquiry(form: InquiryForm, *, client_hash: str, spam_reason: str) -> Inquiry:

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from contact import spam
 from contact.models import ContactPage, Inquiry
 from contact.notifications import acknowledgement_email, notification_email
+from contact.views import client_address
 from practice.models import HomePage, PracticeSettings
 from tests.contact.conftest import form_data, notification_jobs
 from tests.html import inline_attributes, third_party_urls
@@ -224,6 +225,48 @@ def test_rate_limit_answers_429_with_a_friendly_page(client, contact_page, setti
     # Another address is not affected.
     other = client.post(contact_page.url, form_data(), REMOTE_ADDR="192.0.2.44")
     assert other.status_code == 303
+
+
+PROXY = "10.0.0.2"
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded_for", "expected"),
+    [
+        (0, "203.0.113.7", PROXY),  # no trusted proxy: the header is ignored
+        (1, None, PROXY),  # header missing
+        (1, "203.0.113.7", "203.0.113.7"),
+        (1, " 198.51.100.9 , 203.0.113.7 ", "203.0.113.7"),  # spoofed first entry
+        (2, "198.51.100.9, 203.0.113.7, 10.0.0.1", "203.0.113.7"),
+        (2, "203.0.113.7", PROXY),  # shorter than the proxy chain
+        (1, "not-an-address", PROXY),
+        (1, "203.0.113.7, ", PROXY),
+        (1, "2001:db8::1", "2001:db8::1"),
+    ],
+)
+def test_client_address_behind_trusted_proxies(rf, settings, proxies, forwarded_for, expected):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    headers = {"REMOTE_ADDR": PROXY}
+    if forwarded_for is not None:
+        headers["HTTP_X_FORWARDED_FOR"] = forwarded_for
+    assert client_address(rf.post("/", **headers)) == expected
+
+
+def test_behind_a_proxy_each_visitor_has_their_own_limit(client, contact_page, settings):
+    settings.INQUIRY_RATE_LIMIT = 2
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    def send(visitor, spoofed=""):
+        forwarded = f"{spoofed}, {visitor}" if spoofed else visitor
+        return client.post(
+            contact_page.url, form_data(), REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded
+        ).status_code
+
+    assert [send("203.0.113.7") for _ in range(3)] == [303, 303, 429]
+    # A made-up left-hand entry does not buy the abuser a fresh limit...
+    assert send("203.0.113.7", spoofed="198.51.100.1") == 429
+    # ...and other visitors behind the same proxy are not blocked.
+    assert send("198.51.100.1") == 303
 
 
 def test_invalid_attempts_do_not_use_up_the_limit(client, contact_page, settings):

@@ -160,6 +160,23 @@ def test_header_injection_and_control_characters_are_rejected(client, contact_pa
     assert Inquiry.objects.count() == 0
 
 
+def test_a_message_at_the_visible_limit_with_line_breaks_is_accepted(client, contact_page):
+    # Browsers send line breaks as CRLF; maxlength and the counter count each as one.
+    typed = "\r\n".join(["x" * 94] * 21) + "x" * 6  # 1,980 letters and 20 line breaks
+    assert len(typed) == 2020
+    assert post(client, contact_page, message=typed + "y").status_code == 400
+    assert post(client, contact_page, message=typed).status_code == 303
+    stored = Inquiry.objects.get().message
+    assert "\r" not in stored
+    assert stored.count("\n") == 20
+    assert len(stored) == 2000
+
+
+def test_lone_carriage_returns_become_line_breaks(client, contact_page):
+    assert post(client, contact_page, message="one\rtwo\r\nthree").status_code == 303
+    assert Inquiry.objects.get().message == "one\ntwo\nthree"
+
+
 def test_html_is_stored_as_typed_and_shown_escaped(client, contact_page, admin_client):
     post(client, contact_page, name="<b>Alex</b>", message='<script>alert("x")</script>')
     inquiry = Inquiry.objects.get()

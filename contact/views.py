@@ -79,24 +79,32 @@ def _render_form(request, page, form, status=200):
 def _submit(request, page):
     client_hash = spam.client_hash(client_address(request))
     limit = submissions_limit()
+    # Already over the limit: answer without the work of validating. Not the real check,
+    # which counts and compares in one step once the form is valid.
     if limit.is_exceeded(client_hash):
-        response = TemplateResponse(
-            request, "contact/rate_limited.html", page.get_context(request), status=429
-        )
-        response["Retry-After"] = str(limit.retry_after())
-        return response
+        return _rate_limited(request, page, limit)
     form = InquiryForm(request.POST)
     if not form.is_valid():
         return _render_form(request, page, form, status=400)
+    # Every valid submission counts, spam included; invalid ones never do.
+    if not limit.allow(client_hash):
+        return _rate_limited(request, page, limit)
     store_inquiry(
         form,
         client_hash=client_hash,
         spam_reason=form.spam_reason(settings.INQUIRY_MIN_SUBMIT_SECONDS),
     )
-    limit.hit(client_hash)
     # Spam gets the same thank-you page: a bot learns nothing from the answer.
     thank_you_url = page.get_url(request) + page.reverse_subpage("thank_you")
     return HttpResponseRedirect(thank_you_url, status=303)
+
+
+def _rate_limited(request, page, limit: RateLimit):
+    response = TemplateResponse(
+        request, "contact/rate_limited.html", page.get_context(request), status=429
+    )
+    response["Retry-After"] = str(limit.retry_after())
+    return response
 
 
 def thank_you(request, page):

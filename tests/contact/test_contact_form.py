@@ -2,12 +2,14 @@
 
 import io
 import re
+import threading
 import time
 from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -242,6 +244,39 @@ def test_rate_limit_answers_429_with_a_friendly_page(client, contact_page, setti
     # Another address is not affected.
     other = client.post(contact_page.url, form_data(), REMOTE_ADDR="192.0.2.44")
     assert other.status_code == 303
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_simultaneous_submissions_cannot_slip_past_the_limit(contact_page, settings):
+    settings.INQUIRY_RATE_LIMIT = 5
+    attempts = 6
+    start = threading.Barrier(attempts)
+    statuses = []
+
+    def submit():
+        try:
+            data = form_data()
+            start.wait()
+            statuses.append(Client().post(contact_page.url, data).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [303] * 5 + [429]
+    assert Inquiry.objects.count() == 5
+
+
+def test_the_limit_counts_accepted_submissions_spam_included(client, contact_page, settings):
+    settings.INQUIRY_RATE_LIMIT = 3
+    assert post(client, contact_page, website="http://spam.example").status_code == 303
+    assert post(client, contact_page).status_code == 303
+    assert post(client, contact_page).status_code == 303
+    assert post(client, contact_page).status_code == 429
+    assert Inquiry.objects.count() == 3
 
 
 PROXY = "10.0.0.2"

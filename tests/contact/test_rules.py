@@ -70,11 +70,19 @@ def test_rate_limit_counts_per_key_and_window():
     assert limit.retry_after(now + 600) == 3000
 
 
+def test_rate_limit_allow_counts_and_compares_in_one_step():
+    cache.clear()
+    limit = RateLimit("test-allow", limit=2, window_seconds=3600)
+    assert [limit.hit("a", 0.0) for _ in range(3)] == [1, 2, 3]
+    assert [limit.allow("b", 0.0) for _ in range(3)] == [True, True, False]
+    assert limit.allow("b", 3600.0)  # the next window
+
+
 def test_rate_limit_zero_means_unlimited():
     cache.clear()
     limit = RateLimit("test-off", limit=0)
     for _ in range(10):
-        limit.hit("a")
+        assert limit.allow("a")
     assert not limit.is_exceeded("a")
 
 

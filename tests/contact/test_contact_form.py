@@ -20,7 +20,7 @@ from contact.models import ContactPage, Inquiry
 from contact.notifications import acknowledgement_email, notification_email
 from contact.views import client_address
 from practice.models import HomePage, PracticeSettings
-from tests.contact.conftest import form_data, notification_jobs
+from tests.contact.conftest import form_data, notification_jobs, render_token_signed_ago
 from tests.html import inline_attributes, third_party_urls
 
 
@@ -221,6 +221,15 @@ def test_too_fast_and_forged_timestamps_are_spam(client, contact_page, settings)
     reasons = sorted(Inquiry.objects.values_list("spam_reason", flat=True))
     assert reasons == [spam.NO_TIMESTAMP, spam.TOO_FAST]
     assert set(Inquiry.objects.values_list("status", flat=True)) == {Inquiry.Status.SPAM}
+    assert notification_jobs().count() == 0
+
+
+def test_a_render_time_older_than_a_day_is_stored_as_spam(client, contact_page):
+    stale = render_token_signed_ago(2 * 24 * 60 * 60)
+    assert post(client, contact_page, rendered_at=stale).status_code == 303
+    inquiry = Inquiry.objects.get()
+    assert inquiry.status == Inquiry.Status.SPAM
+    assert inquiry.spam_reason == spam.EXPIRED
     assert notification_jobs().count() == 0
 
 

@@ -11,6 +11,7 @@ from contact.backoff import retry_delay
 from contact.export import neutralize_formula
 from contact.ratelimit import RateLimit
 from contact.validators import has_control_characters, is_plausible_phone
+from tests.contact.conftest import render_token_signed_ago
 
 SCHEDULE = [60, 300, 900, 3600, 14400]
 
@@ -45,6 +46,16 @@ def test_spam_reason():
     assert spam.spam_reason(honeypot="x", rendered_at_token=old, min_seconds=3) == spam.HONEYPOT
     assert spam.spam_reason(honeypot="", rendered_at_token=fresh, min_seconds=3) == spam.TOO_FAST
     assert spam.spam_reason(honeypot="", rendered_at_token="", min_seconds=3) == spam.NO_TIMESTAMP
+
+
+def test_render_time_tokens_expire_after_a_day():
+    day = spam.RENDERED_AT_MAX_AGE
+    assert day == 24 * 60 * 60
+    recent = render_token_signed_ago(day - 60)
+    assert spam.seconds_since_render(recent) == pytest.approx(day - 60, abs=2)
+    assert spam.spam_reason(honeypot="", rendered_at_token=recent, min_seconds=3) == ""
+    stale = render_token_signed_ago(day + 60)
+    assert spam.spam_reason(honeypot="", rendered_at_token=stale, min_seconds=3) == spam.EXPIRED
 
 
 def test_client_hash_is_keyed_and_hides_the_address(settings):

@@ -189,6 +189,32 @@ def test_export_csv_and_xlsx_of_the_current_listing(client, reviewer):
     assert values[0][0] == "Inquiry"
 
 
+def test_exports_guard_formulas_as_each_format_needs(client, reviewer):
+    make_inquiry(name="=1+2", email="a@example.com", phone="+1 555 010 0000")
+    make_inquiry(name="-Dash", email="b@example.com", phone="@home 555 010 0001")
+    client.force_login(reviewer)
+
+    response = client.get(INDEX, {"export": "csv"})
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    # A spreadsheet program opening a CSV runs any cell starting with = + - @ as a formula.
+    assert {(row["Name"], row["Phone"]) for row in rows} == {
+        ("'=1+2", "'+1 555 010 0000"),
+        ("'-Dash", "'@home 555 010 0001"),
+    }
+
+    response = client.get(INDEX, {"export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    headings = [cell.value for cell in sheet[1]]
+    name, phone = headings.index("Name"), headings.index("Phone")
+    cells = {(row[name], row[phone]) for row in sheet.iter_rows(min_row=2)}
+    # In XLSX only a string starting with "=" becomes a formula; the rest stay as typed.
+    assert {(n.value, p.value) for n, p in cells} == {
+        ("'=1+2", "+1 555 010 0000"),
+        ("-Dash", "@home 555 010 0001"),
+    }
+    assert all(n.data_type == p.data_type == "s" for n, p in cells)
+
+
 def test_inspect_shows_what_the_person_sent(client, reviewer):
     inquiry = make_inquiry(message="First line\nSecond line", phone="+1 555 010 0000")
     client.force_login(reviewer)

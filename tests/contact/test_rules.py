@@ -8,7 +8,7 @@ from django.core.cache import cache
 
 from contact import spam
 from contact.backoff import retry_delay
-from contact.export import neutralize_formula
+from contact.export import neutralize_formula, neutralize_xlsx_formula
 from contact.ratelimit import RateLimit
 from contact.validators import has_control_characters, is_plausible_phone
 from tests.contact.conftest import render_token_signed_ago
@@ -133,3 +133,18 @@ def test_control_characters():
 )
 def test_neutralize_formula(value, expected):
     assert neutralize_formula(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=HYPERLINK(1)", "'=HYPERLINK(1)"),
+        ("+1 555", "+1 555"),
+        ("-2", "-2"),
+        ("@SUM", "@SUM"),
+        ("Alex", "Alex"),
+        (None, None),
+    ],
+)
+def test_neutralize_xlsx_formula(value, expected):
+    assert neutralize_xlsx_formula(value) == expected

@@ -72,6 +72,7 @@ class InquiryForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["name"].validators.append(validate_single_line)
+        self.fields["email"].validators.append(validate_single_line)
         self.fields["phone"].validators += [validate_single_line, validate_phone]
         self.fields["message"].max_length = MESSAGE_MAX_LENGTH
         self.fields["message"].validators.append(validate_plain_text)

@@ -162,6 +162,35 @@ def test_header_injection_and_control_characters_are_rejected(client, contact_pa
     assert Inquiry.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"name": "\u202eAnn"},  # RIGHT-TO-LEFT OVERRIDE: shows "nnA" reversed text after it
+        {"name": "Ann\u2066Lee\u2069"},  # isolates
+        {"name": "Ann\u200bLee"},  # ZERO WIDTH SPACE
+        {"name": "\ufeffAnn"},  # byte order mark
+        {"email": "ann@ex\u202eample.com"},
+        {"phone": "\u202d555 010 4477"},
+    ],
+)
+def test_invisible_formatting_characters_are_rejected_in_single_line_fields(
+    client, contact_page, overrides
+):
+    response = post(client, contact_page, **overrides)
+    assert response.status_code == 400
+    field = next(iter(overrides))
+    assert "invisible formatting characters" in response.context["form"].errors[field][0]
+    assert Inquiry.objects.count() == 0
+
+
+def test_joiners_that_names_need_are_accepted(client, contact_page):
+    # ZWNJ in Persian names, ZWJ in some Indic scripts.
+    assert (
+        post(client, contact_page, name="Mehr\u200cnaz \u0915\u094d\u200d\u0937").status_code == 303
+    )
+    assert Inquiry.objects.get().name == "Mehr\u200cnaz \u0915\u094d\u200d\u0937"
+
+
 def test_a_message_at_the_visible_limit_with_line_breaks_is_accepted(client, contact_page):
     # Browsers send line breaks as CRLF; maxlength and the counter count each as one.
     typed = "\r\n".join(["x" * 94] * 21) + "x" * 6  # 1,980 letters and 20 line breaks

@@ -10,7 +10,11 @@ from contact import spam
 from contact.backoff import retry_delay
 from contact.export import neutralize_formula, neutralize_xlsx_formula
 from contact.ratelimit import RateLimit
-from contact.validators import has_control_characters, is_plausible_phone
+from contact.validators import (
+    has_control_characters,
+    has_format_characters,
+    is_plausible_phone,
+)
 from tests.contact.conftest import render_token_signed_ago
 
 SCHEDULE = [60, 300, 900, 3600, 14400]
@@ -118,6 +122,16 @@ def test_control_characters():
     assert has_control_characters("a\x0bb", allowed={"\n"})
     assert not has_control_characters("line one\nline two\ttab", allowed={"\n", "\t"})
     assert not has_control_characters("Zoë O'Brien-Łukasz")
+
+
+def test_format_characters():
+    for character in ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2069"]:
+        assert has_format_characters(f"Ann{character}Lee")
+    assert has_format_characters("\u061cAnn")  # ARABIC LETTER MARK
+    assert has_format_characters("Ann\u00adLee")  # soft hyphen
+    assert not has_format_characters("Mehr\u200cnaz")  # ZWNJ
+    assert not has_format_characters("\u0915\u094d\u200d\u0937")  # ZWJ
+    assert not has_format_characters("Zoë O'Brien-Łukasz")
 
 
 @pytest.mark.parametrize(

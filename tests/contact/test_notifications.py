@@ -286,7 +286,8 @@ def test_an_unexpected_error_marks_failed_so_staff_can_resend(
     assert inquiry.notification_attempts == 1
     assert notification_jobs().filter(status="FAILED").count() == 1
     ours = [line for line in logs if f"inquiry #{inquiry.pk}" in line]
-    assert ours and "ValueError" in ours[0]
+    assert ours
+    assert "ValueError" in ours[0]
     for secret in SECRETS:
         assert secret not in "\n".join(ours)
 

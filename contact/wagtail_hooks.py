@@ -247,6 +247,7 @@ class InquiryViewSet(ModelViewSet):
         "status",
         "assigned_to",
         "staff_notes",
+        "closed_at",
         "notification_state",
         "spam_reason",
     ]

@@ -266,6 +266,22 @@ def test_marking_spam_as_not_spam_puts_it_in_the_inbox(client, reviewer):
     assert entry.data["changes"] == ["Status: Spam → New"]
 
 
+def test_closing_in_the_admin_records_when_and_reopening_clears_it(client, reviewer):
+    inquiry = make_inquiry()
+    client.force_login(reviewer)
+    edit_url = f"{INDEX}edit/{inquiry.pk}/"
+    client.post(edit_url, {"status": "closed", "assigned_to": "", "staff_notes": ""})
+    inquiry.refresh_from_db()
+    assert inquiry.status == Inquiry.Status.CLOSED
+    assert timezone.now() - inquiry.closed_at < timedelta(minutes=1)
+    html = client.get(f"{INDEX}inspect/{inquiry.pk}/").content.decode()
+    assert "Closed or marked spam" in html
+
+    client.post(edit_url, {"status": "contacted", "assigned_to": "", "staff_notes": ""})
+    inquiry.refresh_from_db()
+    assert inquiry.closed_at is None
+
+
 def test_only_reviewers_can_be_assigned(client, reviewer, editor):
     inquiry = make_inquiry()
     client.force_login(reviewer)

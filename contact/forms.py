@@ -10,6 +10,17 @@ from contact.models import MESSAGE_MAX_LENGTH, Inquiry
 from contact.validators import validate_phone, validate_plain_text, validate_single_line
 
 
+class MessageField(forms.CharField):
+    """Line breaks count as one character, as the browser's maxlength and the counter in
+    static/js/contact-form.js count them: forms send them as CRLF, which would count as two."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if isinstance(value, str):
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+        return value
+
+
 class InquiryForm(forms.ModelForm):
     """The public contact form. Two extra fields catch simple bots: a honeypot that
     people never see, and the signed time the form was shown."""
@@ -56,10 +67,12 @@ class InquiryForm(forms.ModelForm):
             "client_type": forms.RadioSelect,
             "message": forms.Textarea(attrs={"rows": 8, "maxlength": MESSAGE_MAX_LENGTH}),
         }
+        field_classes = {"message": MessageField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["name"].validators.append(validate_single_line)
+        self.fields["email"].validators.append(validate_single_line)
         self.fields["phone"].validators += [validate_single_line, validate_phone]
         self.fields["message"].max_length = MESSAGE_MAX_LENGTH
         self.fields["message"].validators.append(validate_plain_text)

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.utils import timezone
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
@@ -57,6 +58,9 @@ class Inquiry(models.Model):
         REFERRED = "referred", "Referred"
         CLOSED = "closed", "Closed"
         SPAM = "spam", "Spam"
+
+    # Statuses that end an inquiry's life: retention counts from entering one.
+    CLOSING_STATUSES = (Status.CLOSED, Status.SPAM)
 
     class ContactMethod(models.TextChoices):
         EMAIL = "email", "Email"
@@ -118,6 +122,11 @@ class Inquiry(models.Model):
     notification_sent_at = models.DateTimeField(null=True, blank=True)
     acknowledgement_sent_at = models.DateTimeField(null=True, blank=True)
 
+    # Retention (purge_inquiries) counts from here, not from arrival.
+    closed_at = models.DateTimeField(
+        "closed or marked spam", null=True, blank=True, editable=False, db_index=True
+    )
+
     class Meta:
         ordering = ["-created", "-pk"]
         verbose_name = "inquiry"
@@ -126,6 +135,33 @@ class Inquiry(models.Model):
     def __str__(self):
         # Shown in the admin's history and breadcrumbs: deliberately no personal data.
         return f"Inquiry #{self.pk}"
+
+    def save(self, *args, **kwargs):
+        """Keep closed_at in step with the status: set when the inquiry becomes closed or
+        spam (again when it moves from one to the other), cleared when it is reopened."""
+        if self.status not in self.CLOSING_STATUSES:
+            self.closed_at = None
+        elif self.closed_at is None or self.status != self._status_before():
+            self.closed_at = timezone.now()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "status" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "closed_at"}
+        super().save(*args, **kwargs)
+        self._stored_status = self.status
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        if "status" in instance.__dict__:  # not deferred
+            instance._stored_status = instance.status
+        return instance
+
+    def _status_before(self):
+        """The status as last loaded or saved; for a row loaded without its status, the
+        current one (so saving it keeps closed_at)."""
+        if self._state.adding:
+            return None
+        return getattr(self, "_stored_status", self.status)
 
     @property
     def is_spam(self) -> bool:

@@ -12,7 +12,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Site
@@ -71,7 +72,41 @@ def acknowledgement_email(inquiry: Inquiry) -> EmailMessage:
 
 
 def deliver(inquiry_id: int) -> str:
-    """Send what is still unsent for the inquiry; on failure record it and schedule a retry."""
+    """Send what is still unsent for the inquiry; on failure record it and schedule a retry.
+
+    Any other error is a bug or a misconfiguration that a retry would meet again: the
+    inquiry is marked failed (so the admin offers "Resend notification" instead of showing
+    "Pending" for ever) and the error is raised again, so the job shows as failed too."""
+    try:
+        return _deliver(inquiry_id)
+    except Exception as error:
+        _record_unexpected_failure(inquiry_id, error)
+        raise
+
+
+def _record_unexpected_failure(inquiry_id: int, error: Exception) -> None:
+    error_class = type(error).__name__[:100]
+    try:
+        # Its own transaction: the one that failed has been rolled back, or is broken.
+        with transaction.atomic():
+            Inquiry.objects.filter(pk=inquiry_id).exclude(
+                notification_state__in=[Inquiry.Notification.SENT, Inquiry.Notification.SKIPPED]
+            ).update(
+                notification_state=Inquiry.Notification.FAILED,
+                notification_last_error=error_class,
+                notification_attempts=F("notification_attempts") + 1,
+            )
+    except DatabaseError:
+        logger.error("Could not mark the notification for inquiry #%s as failed", inquiry_id)
+    # Id and class only: the message of an unexpected error may quote anything.
+    logger.error(
+        "Notification for inquiry #%s failed with unexpected %s; not retried",
+        inquiry_id,
+        error_class,
+    )
+
+
+def _deliver(inquiry_id: int) -> str:
     from contact.tasks import send_inquiry_notification
 
     with transaction.atomic():

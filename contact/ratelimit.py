@@ -20,16 +20,24 @@ class RateLimit:
             return False
         return cache.get(self._key(key, now), 0) >= self.limit
 
-    def hit(self, key: str, now: float | None = None) -> None:
+    def hit(self, key: str, now: float | None = None) -> int:
+        """Count one hit and return the window's count including it. add() then incr() are
+        each atomic in the cache, so simultaneous hits each get their own number."""
         if self.limit <= 0:
-            return
+            return 0
         cache_key = self._key(key, now)
         # add() is a no-op when the key exists, so concurrent first hits don't reset it.
         cache.add(cache_key, 0, timeout=self.window)
         try:
-            cache.incr(cache_key)
+            return cache.incr(cache_key)
         except ValueError:  # expired between add() and incr()
             cache.set(cache_key, 1, timeout=self.window)
+            return 1
+
+    def allow(self, key: str, now: float | None = None) -> bool:
+        """Count this hit and say whether it is within the limit: the check and the count
+        are one step, so requests racing each other cannot all pass."""
+        return self.limit <= 0 or self.hit(key, now) <= self.limit
 
     def retry_after(self, now: float | None = None) -> int:
         """Seconds until the current window ends."""

@@ -12,6 +12,12 @@ CLIENT_HASH_SALT = "contact.client-address"
 HONEYPOT = "honeypot"
 TOO_FAST = "too_fast"
 NO_TIMESTAMP = "no_timestamp"
+EXPIRED = "expired"
+
+# A form sent back more than a day after it was shown is treated as spam: otherwise a bot
+# could fetch one token and reuse it for ever. People who leave the page open that long
+# are rare; their inquiry is stored flagged, not lost.
+RENDERED_AT_MAX_AGE = 24 * 60 * 60
 
 
 def sign_render_time(now: float | None = None) -> str:
@@ -19,9 +25,12 @@ def sign_render_time(now: float | None = None) -> str:
 
 
 def seconds_since_render(token: str, now: float | None = None) -> float | None:
-    """Seconds since the form carrying `token` was rendered; None if the token is not ours."""
+    """Seconds since the form carrying `token` was rendered; None if the token is not ours.
+    Raises signing.SignatureExpired when it was signed more than RENDERED_AT_MAX_AGE ago."""
     try:
-        rendered_at = signing.loads(token, salt=RENDERED_AT_SALT)
+        rendered_at = signing.loads(token, salt=RENDERED_AT_SALT, max_age=RENDERED_AT_MAX_AGE)
+    except signing.SignatureExpired:
+        raise
     except signing.BadSignature:
         return None
     if not isinstance(rendered_at, int | float):
@@ -33,7 +42,10 @@ def spam_reason(*, honeypot: str, rendered_at_token: str, min_seconds: float) ->
     """Why a submission looks automated, or "" when it looks human."""
     if honeypot:
         return HONEYPOT
-    elapsed = seconds_since_render(rendered_at_token)
+    try:
+        elapsed = seconds_since_render(rendered_at_token)
+    except signing.SignatureExpired:
+        return EXPIRED
     if elapsed is None:
         return NO_TIMESTAMP
     if elapsed < min_seconds:

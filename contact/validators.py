@@ -1,4 +1,5 @@
-"""Loose checks for what visitors type: international phone numbers and single-line text."""
+"""Loose checks for what visitors type: international phone numbers, single-line text
+without invisible formatting characters, and plain text."""
 
 import re
 import unicodedata
@@ -13,6 +14,12 @@ PHONE_MAX_DIGITS = 20
 # Line and paragraph separators end a line as surely as a newline does.
 LINE_BREAK_CATEGORIES = {"Cc", "Zl", "Zp"}
 ALLOWED_IN_TEXT = {"\n", "\r", "\t"}
+# Invisible formatting characters (category Cf), such as the text-direction controls
+# U+202A-U+202E and U+2066-U+2069, can make a name show in the admin as other text than
+# it is. ZERO WIDTH NON-JOINER and JOINER are Cf too, but names in Persian and several
+# Indic scripts need them.
+FORMAT_CATEGORY = "Cf"
+ALLOWED_FORMAT_CHARACTERS = {"\u200c", "\u200d"}
 
 
 def is_plausible_phone(value: str) -> bool:
@@ -31,6 +38,14 @@ def has_control_characters(value: str, allowed: set[str] = frozenset()) -> bool:
     )
 
 
+def has_format_characters(value: str) -> bool:
+    return any(
+        unicodedata.category(character) == FORMAT_CATEGORY
+        and character not in ALLOWED_FORMAT_CHARACTERS
+        for character in value
+    )
+
+
 def validate_phone(value: str) -> None:
     if value and not is_plausible_phone(value):
         raise ValidationError(
@@ -41,6 +56,12 @@ def validate_phone(value: str) -> None:
 def validate_single_line(value: str) -> None:
     if has_control_characters(value):
         raise ValidationError("Use a single line without special characters.", code="single_line")
+    if has_format_characters(value):
+        raise ValidationError(
+            "Remove the invisible formatting characters (such as text-direction marks); "
+            "they can make text look different from what it is.",
+            code="format_characters",
+        )
 
 
 def validate_plain_text(value: str) -> None:

@@ -1,5 +1,7 @@
 """The contact form: stored first, notified later by the worker, never cached."""
 
+import ipaddress
+
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
@@ -18,8 +20,24 @@ def submissions_limit() -> RateLimit:
 
 
 def client_address(request) -> str:
-    # REMOTE_ADDR only: forwarded-for headers are whatever the client says they are.
-    return request.META.get("REMOTE_ADDR", "")
+    """The visitor's address as the outermost of TRUSTED_PROXY_COUNT proxies saw it.
+
+    Each proxy appends the address it received the request from to X-Forwarded-For, so
+    only the last TRUSTED_PROXY_COUNT entries are trustworthy; anything to their left is
+    whatever the client sent. With no trusted proxy, or a header too short or not an
+    address, REMOTE_ADDR is used.
+    """
+    remote_address = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies <= 0:
+        return remote_address
+    forwarded_for = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    if len(forwarded_for) < proxies:
+        return remote_address
+    try:
+        return str(ipaddress.ip_address(forwarded_for[-proxies].strip()))
+    except ValueError:
+        return remote_address
 
 
 def store_inquiry(form: InquiryForm, *, client_hash: str, spam_reason: str) -> Inquiry:
@@ -61,24 +79,32 @@ def _render_form(request, page, form, status=200):
 def _submit(request, page):
     client_hash = spam.client_hash(client_address(request))
     limit = submissions_limit()
+    # Already over the limit: answer without the work of validating. Not the real check,
+    # which counts and compares in one step once the form is valid.
     if limit.is_exceeded(client_hash):
-        response = TemplateResponse(
-            request, "contact/rate_limited.html", page.get_context(request), status=429
-        )
-        response["Retry-After"] = str(limit.retry_after())
-        return response
+        return _rate_limited(request, page, limit)
     form = InquiryForm(request.POST)
     if not form.is_valid():
         return _render_form(request, page, form, status=400)
+    # Every valid submission counts, spam included; invalid ones never do.
+    if not limit.allow(client_hash):
+        return _rate_limited(request, page, limit)
     store_inquiry(
         form,
         client_hash=client_hash,
         spam_reason=form.spam_reason(settings.INQUIRY_MIN_SUBMIT_SECONDS),
     )
-    limit.hit(client_hash)
     # Spam gets the same thank-you page: a bot learns nothing from the answer.
     thank_you_url = page.get_url(request) + page.reverse_subpage("thank_you")
     return HttpResponseRedirect(thank_you_url, status=303)
+
+
+def _rate_limited(request, page, limit: RateLimit):
+    response = TemplateResponse(
+        request, "contact/rate_limited.html", page.get_context(request), status=429
+    )
+    response["Retry-After"] = str(limit.retry_after())
+    return response
 
 
 def thank_you(request, page):

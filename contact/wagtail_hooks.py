@@ -21,7 +21,7 @@ from wagtail.log_actions import LogFormatter, log
 from wagtail.permissions import ModelPermissionPolicy
 
 from contact import notifications
-from contact.export import neutralize_formula
+from contact.export import neutralize_formula, neutralize_xlsx_formula
 from contact.forms import InquiryReviewForm, inquiry_reviewers
 from contact.models import Inquiry
 
@@ -247,6 +247,7 @@ class InquiryViewSet(ModelViewSet):
         "status",
         "assigned_to",
         "staff_notes",
+        "closed_at",
         "notification_state",
         "spam_reason",
     ]
@@ -260,9 +261,9 @@ class InquiryViewSet(ModelViewSet):
 
     def get_index_view_kwargs(self, **kwargs):
         view_kwargs = super().get_index_view_kwargs(**kwargs)
-        # Visitors type these; a leading "=" must not become a spreadsheet formula.
+        # Visitors type these; they must not become spreadsheet formulas (see export.py).
         view_kwargs["custom_field_preprocess"] = {
-            field: {"csv": neutralize_formula, "xlsx": neutralize_formula}
+            field: {"csv": neutralize_formula, "xlsx": neutralize_xlsx_formula}
             for field in ("name", "email", "phone")
         }
         return view_kwargs

@@ -175,6 +175,9 @@ INQUIRY_NOTIFY_MAX_ATTEMPTS = env_int("INQUIRY_NOTIFY_MAX_ATTEMPTS", 10)
 INQUIRY_SEND_ACKNOWLEDGEMENT = env_bool("INQUIRY_SEND_ACKNOWLEDGEMENT", False)
 INQUIRY_RETENTION_DAYS_CLOSED = env_int("INQUIRY_RETENTION_DAYS_CLOSED", 365)
 INQUIRY_RETENTION_DAYS_SPAM = env_int("INQUIRY_RETENTION_DAYS_SPAM", 30)
+# Proxies in front of the site that append to X-Forwarded-For: the client address for the
+# contact form's rate limit is the entry the outermost one added. 0: REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # Security: everything on by default; dev.py turns off what needs HTTPS.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.core import signing
 from django_tasks_db.management.commands.db_worker import Worker
 
 from contact import spam
@@ -104,6 +105,16 @@ def form_data(**overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def render_token_signed_ago(seconds: float) -> str:
+    """A render-time token as sign_render_time() made it `seconds` ago."""
+
+    class SignedThen(signing.TimestampSigner):
+        def timestamp(self):
+            return signing.b62_encode(int(time.time() - seconds))
+
+    return SignedThen(salt=spam.RENDERED_AT_SALT).sign_object(round(time.time() - seconds, 3))
 
 
 def notification_jobs():

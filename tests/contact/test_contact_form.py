@@ -2,12 +2,14 @@
 
 import io
 import re
+import threading
 import time
 from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -16,8 +18,9 @@ from hypothesis import strategies as st
 from contact import spam
 from contact.models import ContactPage, Inquiry
 from contact.notifications import acknowledgement_email, notification_email
+from contact.views import client_address
 from practice.models import HomePage, PracticeSettings
-from tests.contact.conftest import form_data, notification_jobs
+from tests.contact.conftest import form_data, notification_jobs, render_token_signed_ago
 from tests.html import inline_attributes, third_party_urls
 
 
@@ -159,6 +162,52 @@ def test_header_injection_and_control_characters_are_rejected(client, contact_pa
     assert Inquiry.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"name": "\u202eAnn"},  # RIGHT-TO-LEFT OVERRIDE: shows "nnA" reversed text after it
+        {"name": "Ann\u2066Lee\u2069"},  # isolates
+        {"name": "Ann\u200bLee"},  # ZERO WIDTH SPACE
+        {"name": "\ufeffAnn"},  # byte order mark
+        {"email": "ann@ex\u202eample.com"},
+        {"phone": "\u202d555 010 4477"},
+    ],
+)
+def test_invisible_formatting_characters_are_rejected_in_single_line_fields(
+    client, contact_page, overrides
+):
+    response = post(client, contact_page, **overrides)
+    assert response.status_code == 400
+    field = next(iter(overrides))
+    assert "invisible formatting characters" in response.context["form"].errors[field][0]
+    assert Inquiry.objects.count() == 0
+
+
+def test_joiners_that_names_need_are_accepted(client, contact_page):
+    # ZWNJ in Persian names, ZWJ in some Indic scripts.
+    assert (
+        post(client, contact_page, name="Mehr\u200cnaz \u0915\u094d\u200d\u0937").status_code == 303
+    )
+    assert Inquiry.objects.get().name == "Mehr\u200cnaz \u0915\u094d\u200d\u0937"
+
+
+def test_a_message_at_the_visible_limit_with_line_breaks_is_accepted(client, contact_page):
+    # Browsers send line breaks as CRLF; maxlength and the counter count each as one.
+    typed = "\r\n".join(["x" * 94] * 21) + "x" * 6  # 1,980 letters and 20 line breaks
+    assert len(typed) == 2020
+    assert post(client, contact_page, message=typed + "y").status_code == 400
+    assert post(client, contact_page, message=typed).status_code == 303
+    stored = Inquiry.objects.get().message
+    assert "\r" not in stored
+    assert stored.count("\n") == 20
+    assert len(stored) == 2000
+
+
+def test_lone_carriage_returns_become_line_breaks(client, contact_page):
+    assert post(client, contact_page, message="one\rtwo\r\nthree").status_code == 303
+    assert Inquiry.objects.get().message == "one\ntwo\nthree"
+
+
 def test_html_is_stored_as_typed_and_shown_escaped(client, contact_page, admin_client):
     post(client, contact_page, name="<b>Alex</b>", message='<script>alert("x")</script>')
     inquiry = Inquiry.objects.get()
@@ -204,6 +253,15 @@ def test_too_fast_and_forged_timestamps_are_spam(client, contact_page, settings)
     assert notification_jobs().count() == 0
 
 
+def test_a_render_time_older_than_a_day_is_stored_as_spam(client, contact_page):
+    stale = render_token_signed_ago(2 * 24 * 60 * 60)
+    assert post(client, contact_page, rendered_at=stale).status_code == 303
+    inquiry = Inquiry.objects.get()
+    assert inquiry.status == Inquiry.Status.SPAM
+    assert inquiry.spam_reason == spam.EXPIRED
+    assert notification_jobs().count() == 0
+
+
 def test_the_form_carries_a_fresh_signed_render_time(client, contact_page):
     html = client.get(contact_page.url).content.decode()
     token = re.search(r'name="rendered_at" value="([^"]+)"', html).group(1)
@@ -224,6 +282,81 @@ def test_rate_limit_answers_429_with_a_friendly_page(client, contact_page, setti
     # Another address is not affected.
     other = client.post(contact_page.url, form_data(), REMOTE_ADDR="192.0.2.44")
     assert other.status_code == 303
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_simultaneous_submissions_cannot_slip_past_the_limit(contact_page, settings):
+    settings.INQUIRY_RATE_LIMIT = 5
+    attempts = 6
+    start = threading.Barrier(attempts)
+    statuses = []
+
+    def submit():
+        try:
+            data = form_data()
+            start.wait()
+            statuses.append(Client().post(contact_page.url, data).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [303] * 5 + [429]
+    assert Inquiry.objects.count() == 5
+
+
+def test_the_limit_counts_accepted_submissions_spam_included(client, contact_page, settings):
+    settings.INQUIRY_RATE_LIMIT = 3
+    assert post(client, contact_page, website="http://spam.example").status_code == 303
+    assert post(client, contact_page).status_code == 303
+    assert post(client, contact_page).status_code == 303
+    assert post(client, contact_page).status_code == 429
+    assert Inquiry.objects.count() == 3
+
+
+PROXY = "10.0.0.2"
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded_for", "expected"),
+    [
+        (0, "203.0.113.7", PROXY),  # no trusted proxy: the header is ignored
+        (1, None, PROXY),  # header missing
+        (1, "203.0.113.7", "203.0.113.7"),
+        (1, " 198.51.100.9 , 203.0.113.7 ", "203.0.113.7"),  # spoofed first entry
+        (2, "198.51.100.9, 203.0.113.7, 10.0.0.1", "203.0.113.7"),
+        (2, "203.0.113.7", PROXY),  # shorter than the proxy chain
+        (1, "not-an-address", PROXY),
+        (1, "203.0.113.7, ", PROXY),
+        (1, "2001:db8::1", "2001:db8::1"),
+    ],
+)
+def test_client_address_behind_trusted_proxies(rf, settings, proxies, forwarded_for, expected):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    headers = {"REMOTE_ADDR": PROXY}
+    if forwarded_for is not None:
+        headers["HTTP_X_FORWARDED_FOR"] = forwarded_for
+    assert client_address(rf.post("/", **headers)) == expected
+
+
+def test_behind_a_proxy_each_visitor_has_their_own_limit(client, contact_page, settings):
+    settings.INQUIRY_RATE_LIMIT = 2
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    def send(visitor, spoofed=""):
+        forwarded = f"{spoofed}, {visitor}" if spoofed else visitor
+        return client.post(
+            contact_page.url, form_data(), REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded
+        ).status_code
+
+    assert [send("203.0.113.7") for _ in range(3)] == [303, 303, 429]
+    # A made-up left-hand entry does not buy the abuser a fresh limit...
+    assert send("203.0.113.7", spoofed="198.51.100.1") == 429
+    # ...and other visitors behind the same proxy are not blocked.
+    assert send("198.51.100.1") == 303
 
 
 def test_invalid_attempts_do_not_use_up_the_limit(client, contact_page, settings):

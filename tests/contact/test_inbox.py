@@ -189,6 +189,32 @@ def test_export_csv_and_xlsx_of_the_current_listing(client, reviewer):
     assert values[0][0] == "Inquiry"
 
 
+def test_exports_guard_formulas_as_each_format_needs(client, reviewer):
+    make_inquiry(name="=1+2", email="a@example.com", phone="+1 555 010 0000")
+    make_inquiry(name="-Dash", email="b@example.com", phone="@home 555 010 0001")
+    client.force_login(reviewer)
+
+    response = client.get(INDEX, {"export": "csv"})
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    # A spreadsheet program opening a CSV runs any cell starting with = + - @ as a formula.
+    assert {(row["Name"], row["Phone"]) for row in rows} == {
+        ("'=1+2", "'+1 555 010 0000"),
+        ("'-Dash", "'@home 555 010 0001"),
+    }
+
+    response = client.get(INDEX, {"export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    headings = [cell.value for cell in sheet[1]]
+    name, phone = headings.index("Name"), headings.index("Phone")
+    cells = {(row[name], row[phone]) for row in sheet.iter_rows(min_row=2)}
+    # In XLSX only a string starting with "=" becomes a formula; the rest stay as typed.
+    assert {(n.value, p.value) for n, p in cells} == {
+        ("'=1+2", "+1 555 010 0000"),
+        ("-Dash", "@home 555 010 0001"),
+    }
+    assert all(n.data_type == p.data_type == "s" for n, p in cells)
+
+
 def test_inspect_shows_what_the_person_sent(client, reviewer):
     inquiry = make_inquiry(message="First line\nSecond line", phone="+1 555 010 0000")
     client.force_login(reviewer)
@@ -238,6 +264,22 @@ def test_marking_spam_as_not_spam_puts_it_in_the_inbox(client, reviewer):
     assert "Real Person" in client.get(INDEX).content.decode()
     entry = ModelLogEntry.objects.get(object_id=str(inquiry.pk))
     assert entry.data["changes"] == ["Status: Spam → New"]
+
+
+def test_closing_in_the_admin_records_when_and_reopening_clears_it(client, reviewer):
+    inquiry = make_inquiry()
+    client.force_login(reviewer)
+    edit_url = f"{INDEX}edit/{inquiry.pk}/"
+    client.post(edit_url, {"status": "closed", "assigned_to": "", "staff_notes": ""})
+    inquiry.refresh_from_db()
+    assert inquiry.status == Inquiry.Status.CLOSED
+    assert timezone.now() - inquiry.closed_at < timedelta(minutes=1)
+    html = client.get(f"{INDEX}inspect/{inquiry.pk}/").content.decode()
+    assert "Closed or marked spam" in html
+
+    client.post(edit_url, {"status": "contacted", "assigned_to": "", "staff_notes": ""})
+    inquiry.refresh_from_db()
+    assert inquiry.closed_at is None
 
 
 def test_only_reviewers_can_be_assigned(client, reviewer, editor):

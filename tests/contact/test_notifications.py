@@ -269,3 +269,35 @@ def test_without_recipients_the_inquiry_waits_and_then_shows_failed(
     assert inquiry.notification_state == Inquiry.Notification.FAILED
     assert inquiry.notification_last_error == "NoRecipientsConfigured"
     assert smtp_server.messages == []
+
+
+def test_an_unexpected_error_marks_failed_so_staff_can_resend(
+    client, contact_page, smtp_server, settings, admin_user
+):
+    # A misconfiguration the mail backend refuses with ValueError, not an OSError.
+    settings.EMAIL_USE_SSL = True
+    settings.EMAIL_USE_TLS = True
+    inquiry = submit(client, contact_page)
+    with captured_logs() as logs:
+        run_worker()
+    inquiry.refresh_from_db()
+    assert inquiry.notification_state == Inquiry.Notification.FAILED
+    assert inquiry.notification_last_error == "ValueError"
+    assert inquiry.notification_attempts == 1
+    assert notification_jobs().filter(status="FAILED").count() == 1
+    ours = [line for line in logs if f"inquiry #{inquiry.pk}" in line]
+    assert ours
+    assert "ValueError" in ours[0]
+    for secret in SECRETS:
+        assert secret not in "\n".join(ours)
+
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_USE_TLS = False
+    client.force_login(admin_user)
+    inspect = client.get(f"/admin/inquiries/inspect/{inquiry.pk}/").content.decode()
+    assert f"/admin/inquiries/resend/{inquiry.pk}/" in inspect
+    client.post(f"/admin/inquiries/resend/{inquiry.pk}/")
+    run_worker()
+    inquiry.refresh_from_db()
+    assert inquiry.notification_state == Inquiry.Notification.SENT
+    assert len(smtp_server.messages) == 1

@@ -8,9 +8,14 @@ from django.core.cache import cache
 
 from contact import spam
 from contact.backoff import retry_delay
-from contact.export import neutralize_formula
+from contact.export import neutralize_formula, neutralize_xlsx_formula
 from contact.ratelimit import RateLimit
-from contact.validators import has_control_characters, is_plausible_phone
+from contact.validators import (
+    has_control_characters,
+    has_format_characters,
+    is_plausible_phone,
+)
+from tests.contact.conftest import render_token_signed_ago
 
 SCHEDULE = [60, 300, 900, 3600, 14400]
 
@@ -47,6 +52,16 @@ def test_spam_reason():
     assert spam.spam_reason(honeypot="", rendered_at_token="", min_seconds=3) == spam.NO_TIMESTAMP
 
 
+def test_render_time_tokens_expire_after_a_day():
+    day = spam.RENDERED_AT_MAX_AGE
+    assert day == 24 * 60 * 60
+    recent = render_token_signed_ago(day - 60)
+    assert spam.seconds_since_render(recent) == pytest.approx(day - 60, abs=2)
+    assert spam.spam_reason(honeypot="", rendered_at_token=recent, min_seconds=3) == ""
+    stale = render_token_signed_ago(day + 60)
+    assert spam.spam_reason(honeypot="", rendered_at_token=stale, min_seconds=3) == spam.EXPIRED
+
+
 def test_client_hash_is_keyed_and_hides_the_address(settings):
     digest = spam.client_hash("203.0.113.7")
     assert len(digest) == 64
@@ -70,11 +85,19 @@ def test_rate_limit_counts_per_key_and_window():
     assert limit.retry_after(now + 600) == 3000
 
 
+def test_rate_limit_allow_counts_and_compares_in_one_step():
+    cache.clear()
+    limit = RateLimit("test-allow", limit=2, window_seconds=3600)
+    assert [limit.hit("a", 0.0) for _ in range(3)] == [1, 2, 3]
+    assert [limit.allow("b", 0.0) for _ in range(3)] == [True, True, False]
+    assert limit.allow("b", 3600.0)  # the next window
+
+
 def test_rate_limit_zero_means_unlimited():
     cache.clear()
     limit = RateLimit("test-off", limit=0)
     for _ in range(10):
-        limit.hit("a")
+        assert limit.allow("a")
     assert not limit.is_exceeded("a")
 
 
@@ -101,6 +124,16 @@ def test_control_characters():
     assert not has_control_characters("Zoë O'Brien-Łukasz")
 
 
+def test_format_characters():
+    for character in ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2069"]:
+        assert has_format_characters(f"Ann{character}Lee")
+    assert has_format_characters("\u061cAnn")  # ARABIC LETTER MARK
+    assert has_format_characters("Ann\u00adLee")  # soft hyphen
+    assert not has_format_characters("Mehr\u200cnaz")  # ZWNJ
+    assert not has_format_characters("\u0915\u094d\u200d\u0937")  # ZWJ
+    assert not has_format_characters("Zoë O'Brien-Łukasz")
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
@@ -114,3 +147,18 @@ def test_control_characters():
 )
 def test_neutralize_formula(value, expected):
     assert neutralize_formula(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=HYPERLINK(1)", "'=HYPERLINK(1)"),
+        ("+1 555", "+1 555"),
+        ("-2", "-2"),
+        ("@SUM", "@SUM"),
+        ("Alex", "Alex"),
+        (None, None),
+    ],
+)
+def test_neutralize_xlsx_formula(value, expected):
+    assert neutralize_xlsx_formula(value) == expected

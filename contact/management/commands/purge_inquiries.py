@@ -3,6 +3,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from contact.models import Inquiry
@@ -10,7 +11,7 @@ from contact.models import Inquiry
 
 class Command(BaseCommand):
     help = (
-        "Delete closed and spam inquiries older than the retention periods "
+        "Delete inquiries closed or marked spam longer ago than the retention periods "
         "(INQUIRY_RETENTION_DAYS_CLOSED, INQUIRY_RETENTION_DAYS_SPAM). Run it daily."
     )
 
@@ -35,17 +36,21 @@ class Command(BaseCommand):
         now = timezone.now()
         rules = [
             (Inquiry.Status.CLOSED, "closed", closed_days),
-            (Inquiry.Status.SPAM, "spam", spam_days),
+            (Inquiry.Status.SPAM, "marked spam", spam_days),
         ]
         verb = "Would delete" if dry_run else "Deleted"
         with transaction.atomic():
             for status, label, days in rules:
-                # Age counts from when the inquiry arrived; exactly `days` old is kept.
-                expired = Inquiry.objects.filter(
-                    status=status, created__lt=now - timedelta(days=days)
+                # Age counts from when the inquiry was closed (or marked spam), not from
+                # its arrival; exactly `days` is kept. A row without a closing time (only
+                # a bulk update that bypassed Inquiry.save can leave one) falls back to
+                # its arrival.
+                cutoff = now - timedelta(days=days)
+                expired = Inquiry.objects.filter(status=status).filter(
+                    Q(closed_at__lt=cutoff) | Q(closed_at__isnull=True, created__lt=cutoff)
                 )
                 count = expired.count() if dry_run else expired.delete()[0]
                 self.stdout.write(
-                    f"{verb} {count} {label} inquir{'y' if count == 1 else 'ies'} "
-                    f"older than {days} days."
+                    f"{verb} {count} inquir{'y' if count == 1 else 'ies'} "
+                    f"{label} more than {days} days ago."
                 )

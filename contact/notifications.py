@@ -29,6 +29,15 @@ class NoRecipientsConfigured(Exception):
     restarting the worker delivers what waited, and shown as failed if it never is."""
 
 
+# What delivery writes; the reviewer's fields (status, assignee, notes) are left alone.
+DELIVERY_FIELDS = [
+    "notification_state",
+    "notification_attempts",
+    "notification_last_error",
+    "notification_sent_at",
+    "acknowledgement_sent_at",
+]
+
 # Connection refused, timeouts, DNS failures and every smtplib error are OSErrors.
 DELIVERY_ERRORS = (OSError, NoRecipientsConfigured)
 
@@ -141,7 +150,7 @@ def _deliver(inquiry_id: int) -> str:
                 send_inquiry_notification.using(
                     run_after=timezone.now() + timedelta(seconds=delay)
                 ).enqueue(inquiry.pk)
-            inquiry.save()
+            inquiry.save(update_fields=DELIVERY_FIELDS)
             logger.warning(
                 "Notification for inquiry #%s failed with %s (attempt %s of %s); %s",
                 inquiry.pk,
@@ -154,7 +163,7 @@ def _deliver(inquiry_id: int) -> str:
         inquiry.notification_state = Inquiry.Notification.SENT
         inquiry.notification_last_error = ""
         inquiry.notification_attempts += 1
-        inquiry.save()
+        inquiry.save(update_fields=DELIVERY_FIELDS)
     return "sent"
 
 

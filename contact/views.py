@@ -40,6 +40,20 @@ def client_address(request) -> str:
         return remote_address
 
 
+def client_network(address: str) -> str:
+    """What one client controls: an IPv4 address, or an IPv6 /64 (a single host is given
+    a whole /64 and can rotate through it, which would dodge a per-address limit)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+
+
 def store_inquiry(form: InquiryForm, *, client_hash: str, spam_reason: str) -> Inquiry:
     """Write the inquiry and its notification job in one transaction: both or neither."""
     with transaction.atomic():
@@ -77,7 +91,7 @@ def _render_form(request, page, form, status=200):
 
 
 def _submit(request, page):
-    client_hash = spam.client_hash(client_address(request))
+    client_hash = spam.client_hash(client_network(client_address(request)))
     limit = submissions_limit()
     # Already over the limit: answer without the work of validating. Not the real check,
     # which counts and compares in one step once the form is valid.

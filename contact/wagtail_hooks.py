@@ -146,7 +146,10 @@ def describe_changes(form) -> list[str]:
 
 class InquiryEditView(EditView):
     def save_instance(self):
-        instance = self.form.save()
+        # Only what the reviewer changed: the worker may have marked the notification
+        # sent since this form loaded the row, and a full save would undo that.
+        instance = self.form.save(commit=False)
+        instance.save(update_fields=self.form.changed_data)
         self.has_content_changes = self.form.has_changed()
         log(
             instance=instance,

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from contact import spam
 from contact.models import ContactPage, Inquiry
 from contact.notifications import acknowledgement_email, notification_email
-from contact.views import client_address
+from contact.views import client_address, client_network
 from practice.models import HomePage, PracticeSettings
 from tests.contact.conftest import form_data, notification_jobs, render_token_signed_ago
 from tests.html import inline_attributes, third_party_urls
@@ -357,6 +357,31 @@ def test_behind_a_proxy_each_visitor_has_their_own_limit(client, contact_page, s
     assert send("203.0.113.7", spoofed="198.51.100.1") == 429
     # ...and other visitors behind the same proxy are not blocked.
     assert send("198.51.100.1") == 303
+
+
+@pytest.mark.parametrize(
+    ("address", "network"),
+    [
+        ("203.0.113.7", "203.0.113.7"),
+        ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2:ffff::9", "2001:db8:1:2::/64"),
+        ("::ffff:203.0.113.7", "203.0.113.7"),
+        ("", ""),
+    ],
+)
+def test_one_ipv6_client_is_its_whole_slash_64(address, network):
+    assert client_network(address) == network
+
+
+def test_rotating_ipv6_addresses_does_not_dodge_the_limit(client, contact_page, settings):
+    settings.INQUIRY_RATE_LIMIT = 2
+    statuses = [
+        client.post(contact_page.url, form_data(), REMOTE_ADDR=f"2001:db8:1:2::{n}").status_code
+        for n in range(1, 4)
+    ]
+    assert statuses == [303, 303, 429]
+    other_network = client.post(contact_page.url, form_data(), REMOTE_ADDR="2001:db8:1:3::1")
+    assert other_network.status_code == 303
 
 
 def test_invalid_attempts_do_not_use_up_the_limit(client, contact_page, settings):

@@ -312,3 +312,31 @@ def test_group_permissions_can_be_granted_in_the_admin(db):
         registered |= set(fn().values_list("codename", flat=True))
     assert {"view_inquiry", "change_inquiry"} <= registered
     assert Permission.objects.filter(codename="view_inquiry").exists()
+
+
+def test_a_review_saved_while_the_worker_sends_keeps_the_sent_state(client, reviewer):
+    """The worker may mark the notification sent between the edit view loading the row
+    and saving it; the reviewer's save must not write the old state back."""
+    from django.db.models.signals import pre_save
+
+    inquiry = make_inquiry()
+    client.force_login(reviewer)
+
+    def worker_commits_meanwhile(sender, instance, **kwargs):
+        Inquiry.objects.filter(pk=instance.pk).update(
+            notification_state=Inquiry.Notification.SENT, notification_attempts=1
+        )
+
+    pre_save.connect(worker_commits_meanwhile, sender=Inquiry)
+    try:
+        response = client.post(
+            f"{INDEX}edit/{inquiry.pk}/", {"status": "contacted", "staff_notes": "Called back."}
+        )
+    finally:
+        pre_save.disconnect(worker_commits_meanwhile, sender=Inquiry)
+    assert response.status_code == 302
+    inquiry.refresh_from_db()
+    assert inquiry.status == Inquiry.Status.CONTACTED
+    assert inquiry.staff_notes == "Called back."
+    assert inquiry.notification_state == Inquiry.Notification.SENT
+    assert inquiry.notification_attempts == 1

@@ -97,12 +97,12 @@ def bench_databases(config: dict) -> list[str]:
 
 @contextmanager
 def throwaway_database(config: dict):
-    """A new, empty database on the server of `config`; yields its DATABASE_URL."""
+    """A new, empty database on the server of `config`; yields (its name, its DATABASE_URL)."""
     name = f"{BENCH_DATABASE_PREFIX}{uuid.uuid4().hex[:12]}"
     with _connect(config, "postgres") as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield database_url(config, name)
+        yield name, database_url(config, name)
     finally:
         with _connect(config, "postgres") as connection:
             # FORCE ends connections a killed child may have left open.

@@ -30,10 +30,10 @@ class Command(BaseCommand):
         with (
             bench.scratch_directory() as scratch,
             bench.smtp_server() as (smtp_port, mail),
-            bench.throwaway_database(config) as database,
+            bench.throwaway_database(config) as (name, database),
         ):
             environment = bench.server_environment(database, smtp_port, scratch)
-            self.stdout.write(f"Preparing a throwaway database and static files in {scratch}")
+            self.stdout.write(f"Preparing database {name} and static files in {scratch}")
             bench.manage(environment, "migrate", "--noinput")
             bench.manage(environment, "seed_demo")
             bench.manage(environment, "collectstatic", "--noinput")
@@ -42,6 +42,7 @@ class Command(BaseCommand):
             bench.manage(environment, "db_worker", "--batch")
             self.stdout.write(f"Posting {total} submissions from {concurrency} clients")
             with bench.gunicorn(environment, scratch / "gunicorn.log", workers=workers) as url:
+                self.stdout.write(f"gunicorn is serving {url}")
                 result = submit_many(url + CONTACT_PATH, total, concurrency, min_seconds=0)
             rows = bench.count_rows(database)
             self.stdout.write("Running the email worker")

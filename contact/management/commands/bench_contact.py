@@ -40,9 +40,9 @@ class Command(BaseCommand):
             # Wagtail queued search-index jobs while seeding: run them now, so that the
             # worker timing below is the notifications' alone.
             bench.manage(environment, "db_worker", "--batch")
-            self.stdout.write(f"Posting {total} submissions from {concurrency} clients")
             with bench.gunicorn(environment, scratch / "gunicorn.log", workers=workers) as url:
                 self.stdout.write(f"gunicorn is serving {url}")
+                self.stdout.write(f"Posting {total} submissions from {concurrency} clients")
                 result = submit_many(url + CONTACT_PATH, total, concurrency, min_seconds=0)
             rows = bench.count_rows(database)
             self.stdout.write("Running the email worker")

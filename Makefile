@@ -3,13 +3,19 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint format install lock check-deploy clean-data
+.PHONY: run test lint format install lock check-deploy clean-data bench
 
 run: install ## Serve the demo site at http://127.0.0.1:8000 with the email worker
 	$(MANAGE) dev
 
 test: install ## The whole test suite (embedded PostgreSQL unless DATABASE_URL is set)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: install ## Benchmark figures (not tests): article pages, then the contact form under load
+	$(MANAGE) migrate --noinput --verbosity 0
+	$(MANAGE) seed_demo
+	$(MANAGE) bench_articles
+	$(MANAGE) bench_contact
 
 lint: install ## ruff (lint and format) and djhtml on the templates
 	$(BIN)/ruff check .

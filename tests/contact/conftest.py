@@ -2,7 +2,6 @@
 and valid form data."""
 
 import logging
-import socket
 import time
 from contextlib import contextmanager
 
@@ -12,27 +11,8 @@ from django.core import signing
 from django_tasks_db.management.commands.db_worker import Worker
 
 from contact import spam
+from contact.bench import MailCollector, free_port
 from contact.models import ContactPage
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class MailCollector:
-    """An aiosmtpd handler that keeps every message, or answers every DATA with `reply`."""
-
-    def __init__(self):
-        self.messages: list = []
-        self.reply: str | None = None
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.reply:
-            return self.reply
-        self.messages.append(envelope)
-        return "250 Message accepted"
 
 
 class SmtpServer:

@@ -83,7 +83,7 @@ def _date(value: str) -> datetime.date | None:
     parts = [part for part in re.split(r"[/-]", value) if part.strip()]
     try:
         return datetime.date(*(int(part) for part in parts[:3])) if len(parts) >= 3 else None
-    except ValueError:
+    except (ValueError, OverflowError):  # "9999999999/1/1" is too big even for date()
         return None
 
 

@@ -101,7 +101,23 @@ def test_one_bad_entry_adds_nothing(admin_client, article):
 
 @pytest.mark.parametrize(
     "text",
-    ["", "   ", "nothing here", "{", "[1, 2]", '{"title": []}', "TY  - JOUR\n", "@", "\x00\ufeff"],
+    [
+        "",
+        "   ",
+        "nothing here",
+        "{",
+        "[1, 2]",
+        '{"title": []}',
+        "TY  - JOUR\n",
+        "@",
+        "\x00\ufeff",
+        # Found in review: each of these was a 500.
+        "TY  - ELEC\nTI  - T\nUR  - https://example.org/\nY2  - 9999999999/1/1\nER  - \n",
+        '{"type": "book", "title": "T", "issued": {"date-parts": [[1e400]]}}',
+        '{"type": "webpage", "title": "T", "URL": "https://example.org/", '
+        '"accessed": {"date-parts": [[2024, 1e400, 99999999999999999999]]}}',
+        "[" * 100_000,
+    ],
 )
 def test_odd_input_is_a_page_never_a_500(admin_client, article, text):
     for action in ("preview", "confirm"):
@@ -120,6 +136,33 @@ def test_every_format_of_the_seed_reference_renders_exactly():
         _, (parsed,) = reference_import.parse(text)
         assert parsed.problems == []
         assert entry(parsed.fields) == SEED_MARKDOWN
+
+
+def test_odd_csl_dates_are_problems_for_that_item():
+    _, (huge, accessed, fine) = reference_import.parse(
+        '[{"type": "book", "title": "T", "issued": {"date-parts": [[1e400]]}},'
+        '{"type": "webpage", "title": "T", "URL": "https://example.org/",'
+        ' "accessed": {"date-parts": [[99999, 1, 1]]}},'
+        '{"type": "book", "title": "T", "issued": {"date-parts": [["2018"]]}}]'
+    )
+    assert "is not a date" in huge.problems[0]
+    assert "is not a date" in accessed.problems[0]
+    assert fine.problems == []
+    assert fine.fields["year"] == 2018
+
+
+def test_deep_json_and_lone_surrogates():
+    _, (deep,) = reference_import.parse("[" * 100_000)
+    assert "not valid JSON" in deep.problems[0]
+    _, (odd,) = reference_import.parse('{"type": "book", "title": "A\\ud800B"}')
+    assert odd.fields["title"] == "A?B"
+
+
+def test_lone_surrogates_preview_as_a_page(admin_client, article):
+    text = '{"type": "book", "title": "T\\ud800", "author": [{"family": "\\udfff", "given": "A"}]}'
+    response = admin_client.post(import_url(article), {"text": text, "preview": ""})
+    assert response.status_code == 200
+    assert "T?" in response.content.decode()
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

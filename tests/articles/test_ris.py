@@ -68,6 +68,11 @@ def test_page_forms():
         assert parsed.fields["pages"] == "303-315", lines
 
 
+def test_an_access_date_out_of_range_is_a_problem():
+    (parsed,) = ris.parse("TY  - ELEC\nTI  - T\nUR  - https://e.org/\nY2  - 9999999999/1/1\nER  - ")
+    assert "not a date" in parsed.problems[0]
+
+
 def test_problems_and_notes_per_record():
     odd, bad = ris.parse(
         "TY  - SOUND\nTI  - A podcast\nER  - \n"

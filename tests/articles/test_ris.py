@@ -116,6 +116,18 @@ def test_writing():
     ]
 
 
+def test_a_group_author_with_a_comma_stays_a_group():
+    groups = (apa.Author(group="University of California, Berkeley"), apa.Author(group="WHO"))
+    reference = apa.Reference(kind=apa.BOOK, title="T", authors=groups, publisher="P")
+    text = ris.dump([reference])
+    assert "AU  - University of California, Berkeley," in text
+    assert "AU  - WHO\n" in text
+    assert only(text).fields["authors"] == [
+        {"group": "University of California, Berkeley"},
+        {"group": "WHO"},
+    ]
+
+
 @settings(max_examples=150, deadline=None)
 @given(
     st.lists(

@@ -231,6 +231,11 @@ def name(author: apa.Author) -> str:
     )
 
 
+def link(value: str) -> str:
+    """A DOI or URL as a field value: an unbalanced brace would end the field early."""
+    return value.replace("{", "%7B").replace("}", "%7D").replace(" ", "%20")
+
+
 def dump_entry(reference: apa.Reference, key: str) -> str:
     kind = reference.kind
     container_field = {
@@ -251,8 +256,8 @@ def dump_entry(reference: apa.Reference, key: str) -> str:
         ("number", escape(reference.number if kind == apa.REPORT else reference.issue)),
         ("pages", plain_pages(reference.pages).replace("-", "--")),
         (publisher_field, escape(reference.publisher)),
-        ("doi", reference.doi.removeprefix(apa.DOI_URL)),
-        ("url", reference.url),
+        ("doi", link(reference.doi.removeprefix(apa.DOI_URL))),
+        ("url", link(reference.url)),
         ("urldate", reference.accessed.isoformat() if reference.accessed else ""),
     ]
     lines = [f"  {field} = {{{value}}}" for field, value in values if field and value]

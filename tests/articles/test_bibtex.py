@@ -169,6 +169,23 @@ def test_text_comes_back_as_typed():
     ]
 
 
+def test_braces_and_spaces_in_links_are_percent_encoded():
+    reference = apa.Reference(
+        kind=apa.WEB_PAGE,
+        title="T",
+        url="https://example.org/a}b{c d",
+        accessed=datetime.date(2026, 5, 1),
+    )
+    text = bibtex.dump([reference])
+    assert "url = {https://example.org/a%7Db%7Bc%20d}" in text
+    parsed = only(text)
+    assert parsed.problems == []
+    assert parsed.fields["url"] == "https://example.org/a%7Db%7Bc%20d"
+    assert parsed.fields["accessed"] == datetime.date(2026, 5, 1)
+    doi = apa.Reference(kind=apa.BOOK, title="T", doi="https://doi.org/10.1000/x}{y")
+    assert "doi = {10.1000/x%7D%7By}" in bibtex.dump([doi])
+
+
 @settings(max_examples=150, deadline=None)
 @given(
     st.text(alphabet=st.characters(codec="utf-8"), max_size=300)

@@ -43,7 +43,22 @@ ENTRY_TYPES = {
     apa.WEB_PAGE: "online",
 }
 VERBATIM_FIELDS = {"doi", "url", "urldate"}
-LATEX_SPECIALS = re.compile(r"([&%$#_])")
+# What LaTeX would read as something else, written so it reads back as typed: "--" would be
+# a dash, "``" and "''" curly quotes, "!`" an inverted "!", "~" a space.
+LATEX_ESCAPES = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "`": "{`}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+}
+LATEX_SPECIALS = re.compile(r"[\\{}~`&%$#_]|-(?=-)|'(?=')")
+NAME_SEPARATORS = re.compile(r",|\sand\s", flags=re.IGNORECASE)
 YEAR = re.compile(r"\d{4}")
 
 
@@ -197,13 +212,28 @@ def parse(text: str) -> list[ParsedEntry]:
 
 
 def escape(text: str) -> str:
-    return LATEX_SPECIALS.sub(r"\\\1", text.replace("\\", "").replace("{", "").replace("}", ""))
+    # A dash or quote is followed by an empty group to keep it from joining the next one.
+    return LATEX_SPECIALS.sub(
+        lambda match: LATEX_ESCAPES.get(match.group(), match.group() + "{}"), text
+    )
+
+
+def _name_part(part: str) -> str:
+    # "Smith and Jones" or "Ltd, Inc" would be split into two names, or a name's parts.
+    return "{" + escape(part) + "}" if NAME_SEPARATORS.search(part) else escape(part)
 
 
 def name(author: apa.Author) -> str:
     if author.is_group:
         return "{" + escape(author.group) + "}"
-    return ", ".join(escape(part) for part in (author.family, author.suffix, author.given) if part)
+    return ", ".join(
+        _name_part(part) for part in (author.family, author.suffix, author.given) if part
+    )
+
+
+def link(value: str) -> str:
+    """A DOI or URL as a field value: an unbalanced brace would end the field early."""
+    return value.replace("{", "%7B").replace("}", "%7D").replace(" ", "%20")
 
 
 def dump_entry(reference: apa.Reference, key: str) -> str:
@@ -226,8 +256,8 @@ def dump_entry(reference: apa.Reference, key: str) -> str:
         ("number", escape(reference.number if kind == apa.REPORT else reference.issue)),
         ("pages", plain_pages(reference.pages).replace("-", "--")),
         (publisher_field, escape(reference.publisher)),
-        ("doi", reference.doi.removeprefix(apa.DOI_URL)),
-        ("url", reference.url),
+        ("doi", link(reference.doi.removeprefix(apa.DOI_URL))),
+        ("url", link(reference.url)),
         ("urldate", reference.accessed.isoformat() if reference.accessed else ""),
     ]
     lines = [f"  {field} = {{{value}}}" for field, value in values if field and value]

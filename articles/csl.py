@@ -98,6 +98,8 @@ def _text(value) -> str:
         value = str(value)
     if not isinstance(value, str):
         return ""
+    # JSON's \ud800 escapes give lone surrogates, which no page or database can encode.
+    value = value.encode("utf-8", "replace").decode("utf-8")
     # Crossref titles may carry JATS markup such as <i> or <sub>.
     return " ".join(html.unescape(TAG.sub("", value)).split())
 
@@ -122,33 +124,58 @@ def _names(value) -> list[dict]:
     return authors
 
 
+class BadDate(ValueError):
+    pass
+
+
+def _date_part(part) -> int:
+    """A year, month or day: a whole number from 1 to 9999, as a number or a string."""
+    if isinstance(part, float) and part.is_integer():
+        part = int(part)  # inf and nan are not integers
+    if isinstance(part, str) and part.strip().isdecimal() and len(part.strip()) <= 4:
+        part = int(part)
+    if isinstance(part, bool) or not isinstance(part, int) or not 0 < part < 10000:
+        raise BadDate(part)
+    return part
+
+
 def _date_parts(value) -> list[int]:
+    """The date's numbers; BadDate for date-parts that are not numbers a date can have."""
     if not isinstance(value, dict):
         return []
     parts = value.get("date-parts")
     if isinstance(parts, list) and parts and isinstance(parts[0], list):
-        try:
-            return [int(part) for part in parts[0][:3]]
-        except (TypeError, ValueError):
-            return []
+        return [_date_part(part) for part in parts[0][:3]]
     raw = value.get("raw") or value.get("literal")
     raw = raw if isinstance(raw, str) else ""
     match = re.match(r"\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", raw)
     return [int(part) for part in match.groups() if part] if match else []
 
 
+def date_problems(item: dict) -> list[str]:
+    problems = []
+    for key in ("issued", "accessed"):
+        try:
+            _date_parts(item.get(key))
+        except BadDate:
+            problems.append(
+                f"The “{key}” date is not a date: its parts must be numbers up to 9999."
+            )
+    return problems
+
+
 def _year(value) -> int | None:
-    parts = _date_parts(value)
-    return parts[0] if parts and 0 < parts[0] < 10000 else None
+    try:
+        parts = _date_parts(value)
+    except BadDate:
+        return None
+    return parts[0] if parts else None
 
 
 def _date(value) -> datetime.date | None:
-    parts = _date_parts(value)
-    if len(parts) < 3:
-        return None
     try:
-        return datetime.date(*parts)
-    except ValueError:
+        return datetime.date(*_date_parts(value)) if len(_date_parts(value)) >= 3 else None
+    except ValueError:  # BadDate, or a day the month does not have
         return None
 
 
@@ -246,6 +273,9 @@ def items_from_json(text: str) -> list[ParsedEntry]:
         data = json.loads(text)
     except ValueError as error:
         return [ParsedEntry("CSL-JSON", empty_fields(), [f"This is not valid JSON: {error}."])]
+    except RecursionError:
+        problem = "This is not valid JSON: it is nested too deeply."
+        return [ParsedEntry("CSL-JSON", empty_fields(), [problem])]
     items = data if isinstance(data, list) else [data]
     entries = []
     for number, item in enumerate(items, start=1):
@@ -255,5 +285,5 @@ def items_from_json(text: str) -> list[ParsedEntry]:
             entries.append(ParsedEntry(label, empty_fields(), [problem]))
             continue
         label = _text(item.get("id")) or label
-        entries.append(ParsedEntry(label, fields_from_csl(item)))
+        entries.append(ParsedEntry(label, fields_from_csl(item), date_problems(item)))
     return entries

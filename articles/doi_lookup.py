@@ -7,12 +7,19 @@ used to fetch anything but DOI metadata. The metadata itself is never logged.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
+import http.client
+import ipaddress
 import json
 import logging
+import socket
+import threading
+import time
 import urllib.error
 import urllib.request
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
@@ -62,31 +69,169 @@ def bare_doi(text: str) -> str:
     return doi
 
 
-def _fetch_json(url: str, accept: str) -> object:
+# Where doi.org sends content negotiation on to: the registration agencies' metadata hosts.
+AGENCY_HOSTS = frozenset(
+    {"data.crossref.org", "api.crossref.org", "data.datacite.org", "api.datacite.org"}
+    | {"data.jalc.go.jp"}
+)
+MAX_REDIRECTS = 3
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(url: str) -> tuple:
+    parts = urlsplit(url)
+    try:
+        port = parts.port or DEFAULT_PORTS.get(parts.scheme)
+    except ValueError:
+        port = -1
+    return parts.scheme, (parts.hostname or "").lower(), port
+
+
+def _resolves_to_public_addresses(host: str) -> bool:
+    try:
+        found = socket.getaddrinfo(host, 443, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return False
+    addresses = {ipaddress.ip_address(info[4][0].split("%")[0]) for info in found}
+    return bool(addresses) and all(address.is_global for address in addresses)
+
+
+def may_follow(url: str) -> bool:
+    """A redirect is followed only to the configured services or an agency's https host.
+
+    The configured hosts are trusted as they are (in tests they are loopback http); an
+    agency host must also not resolve to a private, loopback or link-local address.
+    """
+    configured = {_origin(settings.DOI_RESOLVER_URL), _origin(settings.CROSSREF_API_URL)}
+    scheme, host, port = _origin(url)
+    if (scheme, host, port) in configured:
+        return True
+    return (
+        scheme == "https"
+        and port == 443
+        and host in AGENCY_HOSTS
+        and _resolves_to_public_addresses(host)
+    )
+
+
+class _Redirects(urllib.request.HTTPRedirectHandler):
+    max_redirections = MAX_REDIRECTS
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if not may_follow(newurl):
+            fp.close()
+            logger.info("DOI lookup refused a redirect (HTTP %s)", code)
+            raise LookupFailed(MESSAGES["server"])
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+class _Deadline:
+    """Shuts every connection of one request down when its time is up, whatever it waits on.
+
+    A socket timeout only bounds each read: a server sending a byte now and then would keep
+    the editor waiting for ever.
+    """
+
+    def __init__(self, seconds: float):
+        self.expires = time.monotonic() + seconds
+        self.sockets: list[socket.socket] = []
+        self.timer = threading.Timer(seconds, self.expire)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def passed(self) -> bool:
+        return time.monotonic() >= self.expires
+
+    def watch(self, sock: socket.socket) -> None:
+        self.sockets.append(sock)
+        if self.passed():
+            self.expire()
+
+    def expire(self) -> None:
+        for sock in self.sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def cancel(self) -> None:
+        self.timer.cancel()
+
+
+class _WatchedConnection:
+    def __init__(self, *args, deadline: _Deadline, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.deadline = deadline
+
+    def connect(self):
+        super().connect()
+        self.deadline.watch(self.sock)
+
+
+class _WatchedHTTP(_WatchedConnection, http.client.HTTPConnection):
+    pass
+
+
+class _WatchedHTTPS(_WatchedConnection, http.client.HTTPSConnection):
+    pass
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, deadline: _Deadline):
+        super().__init__()
+        self.deadline = deadline
+
+    def http_open(self, req):
+        return self.do_open(functools.partial(_WatchedHTTP, deadline=self.deadline), req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, deadline: _Deadline):
+        super().__init__()
+        self.deadline = deadline
+
+    def https_open(self, req):
+        return self.do_open(functools.partial(_WatchedHTTPS, deadline=self.deadline), req)
+
+
+def _get(url: str, accept: str, deadline: _Deadline) -> bytes:
+    opener = urllib.request.build_opener(
+        _Redirects(), _HTTPHandler(deadline), _HTTPSHandler(deadline)
+    )
     # Only ever http(s) addresses built from the settings and a checked DOI.
     request = urllib.request.Request(  # noqa: S310
         url, headers={"Accept": accept, "User-Agent": "practice-site reference lookup"}
     )
+    chunks, size = [], 0
+    with opener.open(request, timeout=settings.DOI_LOOKUP_TIMEOUT) as response:
+        while chunk := response.read1(64 * 1024):
+            size += len(chunk)
+            if size > MAX_BYTES:
+                raise LookupFailed(MESSAGES["invalid"])
+            chunks.append(chunk)
+    if deadline.passed():  # the connection was shut down mid-answer
+        raise LookupFailed(MESSAGES["timeout"])
+    return b"".join(chunks)
+
+
+def _fetch_json(url: str, accept: str) -> object:
+    deadline = _Deadline(settings.DOI_LOOKUP_TIMEOUT)
     try:
-        with urllib.request.urlopen(request, timeout=settings.DOI_LOOKUP_TIMEOUT) as response:  # noqa: S310
-            body = response.read(MAX_BYTES + 1)
+        body = _get(url, accept, deadline)
     except urllib.error.HTTPError as error:
         if error.code in (404, 410):
             raise NotFound(MESSAGES["not_found"]) from None
         raise LookupFailed(MESSAGES["server"]) from None
-    except TimeoutError:
-        raise LookupFailed(MESSAGES["timeout"]) from None
-    except urllib.error.URLError as error:
-        if isinstance(error.reason, TimeoutError):
+    except (OSError, ValueError, http.client.HTTPException) as error:
+        reason = error.reason if isinstance(error, urllib.error.URLError) else error
+        if deadline.passed() or isinstance(reason, TimeoutError):
             raise LookupFailed(MESSAGES["timeout"]) from None
+        if isinstance(error, http.client.HTTPException):
+            raise LookupFailed(MESSAGES["server"]) from None  # such as a garbled status line
         raise LookupFailed(MESSAGES["network"]) from None
-    except (OSError, ValueError):
-        raise LookupFailed(MESSAGES["network"]) from None
-    if len(body) > MAX_BYTES:
-        raise LookupFailed(MESSAGES["invalid"])
+    finally:
+        deadline.cancel()
     try:
         return json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # deeply nested arrays exhaust the parser's stack
         raise LookupFailed(MESSAGES["invalid"]) from None
 
 

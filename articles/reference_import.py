@@ -13,6 +13,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.safestring import mark_safe
 
 from articles import apa, bibtex, csl, ris
@@ -79,6 +80,11 @@ def preview(fields: dict) -> str:
     return mark_safe(apa.to_html(apa.reference_runs(build_reference(fields).as_apa())))  # noqa: S308
 
 
+def text_digest(text: str) -> str:
+    """Signs the previewed text, so confirming adds exactly what the editor saw."""
+    return salted_hmac("articles.reference_import", text, algorithm="sha256").hexdigest()
+
+
 class ImportForm(forms.Form):
     text = forms.CharField(
         label="BibTeX, RIS or CSL-JSON",
@@ -87,6 +93,7 @@ class ImportForm(forms.Form):
         help_text="Paste one or many entries, as exported by a reference manager or a "
         "publisher's “Cite” link. Nothing is added before you confirm.",
     )
+    previewed = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
 def import_view(request, page_id):
@@ -104,7 +111,11 @@ def import_view(request, page_id):
     if request.method == "POST" and form.is_valid():
         source, entries = parse(form.cleaned_data["text"])
         ok = entries and len(entries) <= MAX_ENTRIES and not any(e.problems for e in entries)
-        if "confirm" in request.POST and ok:
+        # Text changed since its preview: show the preview of the new text instead.
+        previewed = constant_time_compare(
+            form.cleaned_data["previewed"], text_digest(form.cleaned_data["text"])
+        )
+        if "confirm" in request.POST and ok and previewed:
             with transaction.atomic():
                 add_references(page, entries, request.user)
             messages.success(
@@ -131,5 +142,6 @@ def import_view(request, page_id):
             and not form.errors
             and not any(entry.problems for entry in entries),
             "edit_url": reverse("wagtailadmin_pages:edit", args=(page.pk,)),
+            "previewed": text_digest(form.cleaned_data["text"]) if entries else "",
         },
     )

@@ -71,6 +71,9 @@ def records(text: str) -> list[list[tuple[str, str]]]:
 def _people(values: list[str], problems: list[str], role: str) -> list[dict]:
     people = []
     for value in values:
+        if value.endswith(","):  # the group-author convention dump_record writes
+            people.append({"group": " ".join(value[:-1].split())})
+            continue
         try:
             people += [author.as_dict() for author in apa.parse_author_lines(value)]
         except apa.AuthorListError:
@@ -83,7 +86,7 @@ def _date(value: str) -> datetime.date | None:
     parts = [part for part in re.split(r"[/-]", value) if part.strip()]
     try:
         return datetime.date(*(int(part) for part in parts[:3])) if len(parts) >= 3 else None
-    except ValueError:
+    except (ValueError, OverflowError):  # "9999999999/1/1" is too big even for date()
         return None
 
 
@@ -148,11 +151,20 @@ def _line(tag: str, value: str) -> str:
     return f"{tag}  - {' '.join(str(value).split())}"
 
 
+def _name(author: apa.Author) -> str:
+    # A group name with a comma ("University of California, Berkeley") would read back as
+    # "Family, Given". As in EndNote, a trailing comma marks the whole line as one name;
+    # _people reads it back as a group. Other groups are written plainly.
+    if author.is_group and "," in author.group:
+        return author.group + ","
+    return apa.author_lines([author])
+
+
 def dump_record(reference: apa.Reference) -> str:
     kind = reference.kind
     lines = [_line("TY", RIS_TYPES[kind])]
-    lines += [_line("AU", apa.author_lines([author])) for author in reference.authors]
-    lines += [_line("ED", apa.author_lines([editor])) for editor in reference.editors]
+    lines += [_line("AU", _name(author)) for author in reference.authors]
+    lines += [_line("ED", _name(editor)) for editor in reference.editors]
     pages = plain_pages(reference.pages)
     start, _, end = pages.partition("-") if re.fullmatch(r"[^-]+-[^-]+", pages) else (pages, "", "")
     values = [

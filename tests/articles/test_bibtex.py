@@ -138,13 +138,52 @@ def test_writing_escapes_latex_and_keeps_case():
         doi="https://doi.org/10.1000/a_b%c",
     )
     text = bibtex.dump([reference])
-    assert "title = {{Therapy \\& 50\\% of the effect\\_size}}" in text
+    assert "title = {{Therapy \\& 50\\% of \\{the\\} effect\\_size}}" in text
     assert "author = {{A \\& B Group} and Ó Brien, Áine}" in text
     assert "pages = {1--2}" in text
     assert "doi = {10.1000/a_b%c}" in text
     fields = only(text).fields
-    assert fields["title"] == "Therapy & 50% of the effect_size"
+    assert fields["title"] == "Therapy & 50% of {the} effect_size"
     assert fields["authors"] == [{"group": "A & B Group"}, {"family": "Ó Brien", "given": "Áine"}]
+
+
+def test_text_comes_back_as_typed():
+    title = r"Pre--post ~ C:\path {x} ``quoted'' 50% ¡Sí! !` and a--b---c"
+    reference = apa.Reference(
+        kind=apa.BOOK,
+        title=title,
+        authors=(
+            apa.Author(family="Smith and Jones", given="Ann"),
+            apa.Author(family="Stone", given="Ann and Bo"),
+            apa.Author(group="Research and Practice, Inc."),
+        ),
+        publisher="Pub ~ -- ``x''",
+    )
+    fields = only(bibtex.dump([reference])).fields
+    assert fields["title"] == title
+    assert fields["publisher"] == "Pub ~ -- ``x''"
+    assert fields["authors"] == [
+        {"family": "Smith and Jones", "given": "Ann"},
+        {"family": "Stone", "given": "Ann and Bo"},
+        {"group": "Research and Practice, Inc."},
+    ]
+
+
+def test_braces_and_spaces_in_links_are_percent_encoded():
+    reference = apa.Reference(
+        kind=apa.WEB_PAGE,
+        title="T",
+        url="https://example.org/a}b{c d",
+        accessed=datetime.date(2026, 5, 1),
+    )
+    text = bibtex.dump([reference])
+    assert "url = {https://example.org/a%7Db%7Bc%20d}" in text
+    parsed = only(text)
+    assert parsed.problems == []
+    assert parsed.fields["url"] == "https://example.org/a%7Db%7Bc%20d"
+    assert parsed.fields["accessed"] == datetime.date(2026, 5, 1)
+    doi = apa.Reference(kind=apa.BOOK, title="T", doi="https://doi.org/10.1000/x}{y")
+    assert "doi = {10.1000/x%7D%7By}" in bibtex.dump([doi])
 
 
 @settings(max_examples=150, deadline=None)

@@ -1,5 +1,6 @@
 """Fill a reference from its DOI: against a local HTTP server playing doi.org and Crossref."""
 
+import contextlib
 import json
 import socket
 import threading
@@ -63,12 +64,17 @@ class MetadataServer:
 
     def __init__(self):
         self.routes = {}  # path -> (status, body bytes, seconds to wait first)
+        self.handlers = {}  # path -> a function writing the whole answer itself
         self.requests = []  # (path, Accept header)
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
                 server.requests.append((unquote(self.path), self.headers.get("Accept", "")))
+                if unquote(self.path) in server.handlers:
+                    with contextlib.suppress(OSError):  # the client gave up
+                        server.handlers[unquote(self.path)](self)
+                    return
                 status, body, delay = server.routes.get(unquote(self.path), (404, b"", 0))
                 time.sleep(delay)
                 try:
@@ -97,6 +103,15 @@ class MetadataServer:
     def crossref(self, doi, data, status=200, delay=0):
         body = data if isinstance(data, bytes) else json.dumps(data).encode()
         self.routes[f"/crossref/works/{doi}"] = (status, body, delay)
+
+    def redirect(self, path, location, status=302):
+        def answer(handler):
+            handler.send_response(status)
+            handler.send_header("Location", location)
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+
+        self.handlers[path] = answer
 
     def close(self):
         self.httpd.shutdown()
@@ -341,3 +356,115 @@ def test_done_when_lookup_fill_save_publish_shows_the_apa_line(
     assert client.post(add_url, data).status_code == 302
     page = ArticlePage.objects.get(slug="update")
     assert SEED_HTML in client.get(page.url).content.decode()
+
+
+# --- Redirects, slow answers and odd answers ------------------------------------------------
+
+
+@pytest.fixture
+def other_server():
+    server = MetadataServer()
+    yield server
+    server.close()
+
+
+def test_a_redirect_to_another_host_is_not_followed(metadata_server, other_server):
+    other_server.resolver("10.1037/pst0000193", NORCROSS_CSL)
+    metadata_server.redirect(
+        "/resolver/10.1037/pst0000193", f"{other_server.base}/resolver/10.1037/pst0000193"
+    )
+    with pytest.raises(doi_lookup.LookupFailed, match="had a problem answering"):
+        doi_lookup.lookup("10.1037/pst0000193")
+    assert other_server.requests == []
+
+
+@pytest.mark.parametrize(
+    "location",
+    [
+        "http://api.crossref.org/works/10.1037/pst0000193",  # an agency, but not https
+        "https://api.crossref.org:8443/works/10.1037/pst0000193",
+        "https://evil.example/10.1037/pst0000193",
+        "http://169.254.169.254/latest/meta-data/",
+    ],
+)
+def test_redirects_off_the_allow_list_are_refused(metadata_server, location):
+    metadata_server.redirect("/resolver/10.1037/pst0000193", location)
+    with pytest.raises(doi_lookup.LookupFailed, match="had a problem answering"):
+        doi_lookup.lookup("10.1037/pst0000193")
+    assert not doi_lookup.may_follow(location)
+
+
+def test_an_agency_host_resolving_to_a_private_address_is_refused(settings, monkeypatch):
+    # DNS for the agencies' names cannot be played here: answer as a hijacked resolver would.
+    monkeypatch.setattr(
+        socket, "getaddrinfo", lambda *args, **kwargs: [(2, 1, 6, "", ("10.0.0.7", 443))]
+    )
+    assert not doi_lookup.may_follow("https://data.crossref.org/10.1037/pst0000193")
+    monkeypatch.setattr(
+        socket, "getaddrinfo", lambda *args, **kwargs: [(2, 1, 6, "", ("104.18.1.1", 443))]
+    )
+    assert doi_lookup.may_follow("https://data.crossref.org/10.1037/pst0000193")
+    assert not doi_lookup.may_follow("https://data.crossref.org.evil.example/x")
+
+
+def test_a_redirect_between_the_configured_services_is_followed(
+    settings, metadata_server, other_server
+):
+    settings.CROSSREF_API_URL = f"{other_server.base}/crossref"
+    other_server.routes["/crossref/csl/10.1037/pst0000193"] = (
+        200,
+        json.dumps(NORCROSS_CSL).encode(),
+        0,
+    )
+    metadata_server.redirect(
+        "/resolver/10.1037/pst0000193", f"{other_server.base}/crossref/csl/10.1037/pst0000193"
+    )
+    assert entry(doi_lookup.lookup("10.1037/pst0000193")) == SEED_MARKDOWN
+    assert [path for path, _ in other_server.requests] == ["/crossref/csl/10.1037/pst0000193"]
+
+
+def test_at_most_three_redirects(metadata_server):
+    doi = "10.1037/pst0000193"
+    for hop in range(4):
+        metadata_server.redirect(f"/resolver/{doi}" if hop == 0 else f"/hop{hop}", f"/hop{hop + 1}")
+    metadata_server.routes["/hop4"] = (200, json.dumps(NORCROSS_CSL).encode(), 0)
+    with pytest.raises(doi_lookup.LookupFailed, match="had a problem answering"):
+        doi_lookup.lookup(doi)
+    assert "/hop4" not in [path for path, _ in metadata_server.requests]
+
+
+def test_a_dripping_answer_is_cut_off_at_the_timeout(metadata_server):
+    def drip(handler):
+        body = json.dumps(NORCROSS_CSL).encode()
+        handler.send_response(200)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        for byte in body:
+            handler.wfile.write(bytes([byte]))
+            handler.wfile.flush()
+            time.sleep(0.2)
+
+    metadata_server.handlers["/resolver/10.1037/pst0000193"] = drip
+    metadata_server.handlers["/crossref/works/10.1037/pst0000193"] = drip
+    started = time.monotonic()
+    with pytest.raises(doi_lookup.LookupFailed, match="took too long"):
+        doi_lookup.lookup("10.1037/pst0000193")
+    # 0.5 seconds for each of the two services, and a little to spare.
+    assert time.monotonic() - started < 1.5
+
+
+def test_a_garbled_status_line_is_a_server_failure(metadata_server):
+    def garble(handler):
+        handler.wfile.write(b"\x00garbage\r\n\r\n")
+
+    metadata_server.handlers["/resolver/10.1037/pst0000193"] = garble
+    metadata_server.handlers["/crossref/works/10.1037/pst0000193"] = garble
+    with pytest.raises(doi_lookup.LookupFailed, match="had a problem answering"):
+        doi_lookup.lookup("10.1037/pst0000193")
+
+
+def test_deeply_nested_json_is_not_metadata(metadata_server):
+    metadata_server.resolver("10.1037/pst0000193", b"[" * 100_000)
+    metadata_server.crossref("10.1037/pst0000193", b"{" * 100_000)
+    with pytest.raises(doi_lookup.LookupFailed, match="did not send reference metadata"):
+        doi_lookup.lookup("10.1037/pst0000193")

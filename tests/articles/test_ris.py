@@ -68,6 +68,11 @@ def test_page_forms():
         assert parsed.fields["pages"] == "303-315", lines
 
 
+def test_an_access_date_out_of_range_is_a_problem():
+    (parsed,) = ris.parse("TY  - ELEC\nTI  - T\nUR  - https://e.org/\nY2  - 9999999999/1/1\nER  - ")
+    assert "not a date" in parsed.problems[0]
+
+
 def test_problems_and_notes_per_record():
     odd, bad = ris.parse(
         "TY  - SOUND\nTI  - A podcast\nER  - \n"
@@ -108,6 +113,18 @@ def test_writing():
     ]
     assert only(text).fields["authors"] == [
         {"family": "King", "given": "Martin L.", "suffix": "Jr."}
+    ]
+
+
+def test_a_group_author_with_a_comma_stays_a_group():
+    groups = (apa.Author(group="University of California, Berkeley"), apa.Author(group="WHO"))
+    reference = apa.Reference(kind=apa.BOOK, title="T", authors=groups, publisher="P")
+    text = ris.dump([reference])
+    assert "AU  - University of California, Berkeley," in text
+    assert "AU  - WHO\n" in text
+    assert only(text).fields["authors"] == [
+        {"group": "University of California, Berkeley"},
+        {"group": "WHO"},
     ]
 
 

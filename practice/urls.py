@@ -16,7 +16,6 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("articles.urls")),
-    path("", include("contact.urls")),
 ]
 
 # Uploaded images and their renditions. A small practice site has no separate

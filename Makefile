@@ -33,7 +33,12 @@ check-deploy: install ## Django's deployment checks under production settings wi
 	ALLOWED_HOSTS=practice.example DATABASE_URL=$${DATABASE_URL:-postgres://localhost/practice} \
 	$(MANAGE) check --deploy --fail-level WARNING
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed node_modules/.installed
+
+# axe-core and the Nu HTML Checker for the page checks in tests/browser/.
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 $(VENV)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)

@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from django.views.static import serve as static_serve
 
 
 @require_safe
@@ -29,3 +31,9 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def uploaded_image(request, path):
+    """An uploaded image or rendition from MEDIA_ROOT, as it is set when asked."""
+    return static_serve(request, path, document_root=settings.MEDIA_ROOT)

@@ -17,7 +17,7 @@ SVG = (
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
@@ -29,7 +29,7 @@ def add_image(client, name, content, content_type):
     )
 
 
-def test_svg_images_are_refused(admin_client):
+def test_svg_images_are_refused(admin_client, media_root):
     for name in ("drawing.svg", "drawing.png"):  # the extension or the content gives it away
         response = add_image(admin_client, name, SVG, "image/svg+xml")
         assert response.status_code == 200, name
@@ -37,7 +37,7 @@ def test_svg_images_are_refused(admin_client):
     assert not Image.objects.exists()
 
 
-def test_a_raster_image_is_accepted(admin_client):
+def test_a_raster_image_is_accepted(admin_client, media_root):
     buffer = io.BytesIO()
     PILImage.new("RGB", (40, 30), (90, 140, 120)).save(buffer, format="PNG")
     response = add_image(admin_client, "office.png", buffer.getvalue(), "image/png")
@@ -45,7 +45,7 @@ def test_a_raster_image_is_accepted(admin_client):
     assert Image.objects.get().file.name.endswith(".png")
 
 
-def test_only_pdf_documents_are_accepted(admin_client):
+def test_only_pdf_documents_are_accepted(admin_client, media_root):
     for name, content in (("page.html", b"<script>alert(1)</script>"), ("drawing.svg", SVG)):
         response = admin_client.post(
             "/admin/documents/add/",
@@ -56,7 +56,7 @@ def test_only_pdf_documents_are_accepted(admin_client):
     assert not Document.objects.exists()
 
 
-def test_documents_are_downloaded_with_a_safe_type(client, db):
+def test_documents_are_downloaded_with_a_safe_type(client, db, media_root):
     document = Document.objects.create(
         title="Intake form", file=ContentFile(PDF, name="intake-form.pdf")
     )
@@ -68,3 +68,17 @@ def test_documents_are_downloaded_with_a_safe_type(client, db):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Security-Policy"] == "default-src 'none'"
     assert b"".join(response.streaming_content) == PDF
+    # Only through that view: the file itself is not served from MEDIA_URL.
+    assert document.file.url.startswith("/media/documents/")
+    assert client.get(document.file.url).status_code == 404
+
+
+def test_uploaded_images_are_served_from_media(client, db, media_root):
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (40, 30), (90, 140, 120)).save(buffer, format="PNG")
+    image = Image.objects.create(title="Office", file=ContentFile(buffer.getvalue(), "o.png"))
+    rendition = image.get_rendition("width-20")
+    for url in (image.file.url, rendition.url):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["X-Content-Type-Options"] == "nosniff", url

@@ -16,7 +16,7 @@ from django.urls import reverse
 # JSON-LD (practice/jsonld.py) is the only inline <script> on public pages. Browsers do not
 # run a data block (a <script> whose type is not JavaScript) and do not check it against
 # script-src: headless Chromium reports no violation for a JSON-LD block whose hash is
-# missing (tests/practice/test_csp_in_browser.py checks this). The hashes are listed
+# missing (tests/browser/test_content_security_policy.py checks this). The hashes are listed
 # anyway, as the issue asks, so that the policy names every inline script the page carries
 # and a validator or a stricter browser has nothing to object to. Hashes, not nonces: a
 # nonce must differ on every response, which a cached whole page cannot do.

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.db import connections
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 # Without the background-networking flags Chromium phones home at start, and this
@@ -54,7 +55,14 @@ def browser():
     # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls
     # are still plain synchronous code.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # While a loop runs, Django keeps database connections per context instead of per
+    # thread, and every later test (browser or not) would get fresh connection objects
+    # without the test database's serialized contents: serialized_rollback would then
+    # silently restore nothing. Hand the loop's context the same connections.
+    same_connections = {alias: connections[alias] for alias in connections}
     with sync_playwright() as playwright:
+        for alias, connection in same_connections.items():
+            connections[alias] = connection
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )

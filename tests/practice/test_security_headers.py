@@ -1,6 +1,6 @@
 """Security headers: a strict Content-Security-Policy on every public page (JSON-LD allowed
 by hash), the admin's looser one only under /admin/, and the rest on every response.
-tests/practice/test_csp_in_browser.py checks the same policies in Chromium."""
+tests/browser/test_content_security_policy.py checks the same policies in Chromium."""
 
 import base64
 import hashlib

@@ -1,29 +1,16 @@
-"""The Content-Security-Policy in a real browser (headless Chromium over HTTP on loopback):
+"""The Content-Security-Policy in a real browser (tests/browser/conftest.py's Chromium):
 public pages and the Wagtail admin work without a single violation, and the strict
 public policy really does stop inline script."""
 
 import re
 
 import pytest
-from django.db import connections
-from playwright.sync_api import sync_playwright
 from wagtail.models import Page
 
 from tests.practice.test_security_headers import public_urls
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-# Playwright's launch() already starts Chromium on a fresh temporary profile.
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Runs in every document, frames included, before the page's own scripts.
 WATCH_VIOLATIONS = """
 window.__cspViolations = [];
@@ -35,27 +22,19 @@ PASSWORD = "a-long-enough-passphrase-for-tests"
 
 
 class Browser:
-    def __init__(self, page, base_url):
+    def __init__(self, page, request_log):
         self.page = page
-        self.base_url = base_url
-        # Chromium reports frame-ancestors refusals only on the console, not as an event.
-        self.console_violations: list[str] = []
-        page.on(
-            "console",
-            lambda message: (
-                self.console_violations.append(message.text)
-                if "Content Security Policy" in message.text
-                else None
-            ),
-        )
+        self.request_log = request_log
+        page.add_init_script(WATCH_VIOLATIONS)
 
     def goto(self, path):
-        response = self.page.goto(self.base_url + path)
+        response = self.page.goto(path)
         self.page.wait_for_load_state("networkidle")
         return response
 
     def violations(self) -> list[str]:
-        found = list(self.console_violations)
+        # Chromium reports a refused frame-ancestors only on the console, not as an event.
+        found = [e for e in self.request_log.console_errors if "Content Security Policy" in e]
         for frame in self.page.frames:
             if frame.url.startswith("http"):
                 found += frame.evaluate("window.__cspViolations || []")
@@ -63,22 +42,8 @@ class Browser:
 
 
 @pytest.fixture
-def browser(live_server, monkeypatch):
-    # The sync API keeps an asyncio loop running in this thread. Django then refuses ORM
-    # calls from the test's own (synchronous) code unless told otherwise, and gives them a
-    # database connection of their own, closed here before the test database is dropped.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS
-        )
-        context = chromium.new_context()
-        context.add_init_script(WATCH_VIOLATIONS)
-        try:
-            yield Browser(context.new_page(), live_server.url)
-        finally:
-            chromium.close()
-            connections.close_all()
+def browser(page, request_log):
+    return Browser(page, request_log)
 
 
 def test_public_pages_raise_no_violation(browser, demo_site):
@@ -145,7 +110,7 @@ def test_admin_login_dashboard_editor_and_preview_raise_no_violation(
     page.fill("#id_password", PASSWORD)
     page.click("form.login-form button[type=submit]")
     page.wait_for_load_state("networkidle")
-    assert page.url == f"{browser.base_url}/admin/"
+    assert page.url.endswith("/admin/")
     assert browser.violations() == []
 
     browser.goto(f"/admin/pages/{about.pk}/edit/")

@@ -29,7 +29,8 @@ PUBLIC_POLICY = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
     "style-src": ["'self'"],
-    # Bootstrap's CSS draws its toggler, select arrow and check marks as data: SVG images.
+    # Bootstrap's CSS draws radio buttons, check marks and form error icons as data: SVG
+    # images; Chromium reports them on the contact page without this.
     "img-src": ["'self'", "data:"],
     "font-src": ["'self'"],
     "connect-src": ["'self'"],
@@ -41,18 +42,19 @@ PUBLIC_POLICY = {
 
 # The Wagtail admin (and the previews it renders under /admin/) cannot run under the public
 # policy: in Chromium the page editor, the office hours and the inquiries list break on
-# inline <script> elements (date and time widgets, inline panels) and on the <script> and
-# <style> elements its own vendor.js inserts (Draftail, Telepath). The admin therefore
-# allows inline script and style, nothing else: every fetch stays on this site (images may
-# also be data: and blob: URLs the admin makes in the browser, e.g. upload previews), no
-# 'unsafe-eval', and only the admin may frame it, for the preview panel's iframe. Only
-# signed-in staff use these pages, and none of them is cached for the public.
+# inline <script> elements (date and time widgets, inline panels) and on <script> and
+# <style> elements that Wagtail's bundled vendor.js inserts. The admin therefore allows
+# inline script and style and nothing else: every fetch stays on this site (images may also
+# be data: URLs, which its core.css uses, and blob: URLs, from which the multiple image
+# upload shows thumbnails of the files being uploaded), no 'unsafe-eval', and only the admin
+# may frame it, for the preview panel's iframe. Only signed-in staff use these pages, and
+# none of them is cached for the public.
 ADMIN_POLICY = {
     "default-src": ["'self'"],
     "script-src": ["'self'", "'unsafe-inline'"],
     "style-src": ["'self'", "'unsafe-inline'"],
     "img-src": ["'self'", "data:", "blob:"],
-    "font-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
     "connect-src": ["'self'"],
     "frame-src": ["'self'"],
     "form-action": ["'self'"],

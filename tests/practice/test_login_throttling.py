@@ -15,6 +15,12 @@ ELSEWHERE = "198.51.100.20"
 LOCKED = "Too many failed sign-in attempts"
 
 
+@pytest.fixture(autouse=True)
+def throttling(settings):
+    """On, as in production (test.py turns it off for the test client's login())."""
+    settings.AXES_ENABLED = True
+
+
 @pytest.fixture
 def editors(db, django_user_model):
     return [

@@ -54,12 +54,38 @@ def browser():
     # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls
     # are still plain synchronous code.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    serialized = serialized_test_contents()
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
+        keep_serialized_test_contents(serialized)
         yield chromium
         chromium.close()
+
+
+# Playwright's sync API leaves its event loop "running" in this thread. Django keeps
+# connections in an asgiref Local that, with a running loop, switches from thread-local to
+# context-local storage: after the browser starts, the tests get new connection objects.
+# The test database's serialized contents (for serialized_rollback) were stored on the old
+# ones when an earlier non-browser test set the database up; without them the next
+# transactional test starts on a flushed, empty database (no Wagtail Site).
+def serialized_test_contents() -> dict[str, str]:
+    from django.db import connections
+
+    return {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
+
+
+def keep_serialized_test_contents(serialized: dict[str, str]) -> None:
+    from django.db import connections
+
+    for alias, contents in serialized.items():
+        if not hasattr(connections[alias], "_test_serialized_contents"):
+            connections[alias]._test_serialized_contents = contents
 
 
 class RequestLog:

@@ -13,7 +13,7 @@ from practice.bench import pages, wrk
 # Generated articles (articles.bench) are many and alike: the checks read the one the load
 # test reads and leave the rest out.
 GENERATED_SLUG = "/bench-"
-WARM_UP_REQUESTS = 10
+WARM_UP_REQUESTS = 4  # enough for both workers to have served the page once
 
 
 def page_sizes(base_url: str, paths: dict[str, str], contact_path: str) -> dict:

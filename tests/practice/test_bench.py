@@ -10,6 +10,7 @@ import psutil
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection, connections
 
 from contact import bench
 from practice.bench import pages, wrk
@@ -81,11 +82,22 @@ def test_images_need_a_width_and_a_height():
     assert (page.images, page.images_without_size) == (3, 2)
 
 
-def test_bench_writes_every_figure_and_leaves_nothing_running(tmp_path):
+@pytest.fixture
+def migrated_database():
+    """The test database, migrated, to copy instead of migrating again (the test only
+    reads it, but PostgreSQL copies only a database nobody is connected to, so no
+    transaction may hold it open)."""
+    connections.close_all()
+    return connection.settings_dict["NAME"]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_bench_writes_every_figure_and_leaves_nothing_running(tmp_path, migrated_database):
     output = tmp_path / "latest.json"
     out = io.StringIO()
     call_command(
         "bench",
+        f"--template={migrated_database}",
         "--seconds=1",
         "--articles=20",
         "--references=3",

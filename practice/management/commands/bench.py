@@ -31,6 +31,11 @@ class Command(BaseCommand):
         parser.add_argument("--repeat", type=int, default=10, help="Growth: requests each.")
         parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
         parser.add_argument(
+            "--template",
+            default="",
+            help="Copy this migrated database instead of migrating a new one (for the tests).",
+        )
+        parser.add_argument(
             "--strict", action="store_true", help="Exit non-zero when a target is missed too."
         )
 
@@ -64,7 +69,7 @@ class Command(BaseCommand):
             bench.scratch_directory() as scratch,
             bench.smtp_server() as (smtp_port, mail),
             redis_server(scratch) as redis_url,
-            bench.throwaway_database(config) as (name, database),
+            bench.throwaway_database(config, options["template"]) as (name, database),
         ):
             environment = bench.server_environment(database, smtp_port, scratch)
             if redis_url:
@@ -73,7 +78,8 @@ class Command(BaseCommand):
             self.say(f"Preparing database {name} and static files in {scratch}")
             with ThreadPoolExecutor(max_workers=1) as beside:
                 static = beside.submit(bench.manage, environment, "collectstatic", "--noinput")
-                bench.manage(environment, "migrate", "--noinput")
+                if not options["template"]:
+                    bench.manage(environment, "migrate", "--noinput")
                 bench.manage(environment, "seed_demo")
                 static.result()
             self.say("Measuring growth and queries in-process, adding bulk content")

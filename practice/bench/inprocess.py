@@ -131,12 +131,17 @@ def add_bulk_content(index, *, articles: int, references: int) -> ArticlePage:
 
 
 def queries(client: Client, paths: dict[str, str], contact_path: str) -> dict[str, dict]:
-    """SQL queries of each page for an anonymous visitor, cold and warm; and of a valid
-    contact submission."""
+    """SQL queries of each page for an anonymous visitor: cold, warm, and uncached (a
+    made-up query string, which a whole-page cache neither serves nor stores, while the
+    other caches stay warm: a page rendered afresh); and of a valid contact submission."""
     counts = {}
     for name, path in paths.items():
         forget_caches()
-        counts[name] = {"cold": query_count(client, path), "warm": query_count(client, path)}
+        counts[name] = {
+            "cold": query_count(client, path),
+            "warm": query_count(client, path),
+            "uncached": query_count(client, f"{path}?uncached={uuid.uuid4().hex[:8]}"),
+        }
     form = submission({"rendered_at": spam.sign_render_time(time.time() - 60)}, "queries")
     forget_caches()
     counts["contact_post"] = {

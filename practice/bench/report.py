@@ -119,9 +119,8 @@ def _queries(queries: dict) -> list[Figure]:
     section = "SQL queries, anonymous"
     rows = []
     for name, label in {**PAGES, "contact_post": "contact POST"}.items():
-        for state in ("cold", "warm"):
-            count = queries[name][state]
-            if name == "article":
+        for state, count in queries[name].items():
+            if name == "article" and state == "uncached":
                 ok = count <= MAX_ARTICLE_QUERIES
                 rows.append(Figure(section, f"{label}: {state}", count, "", "<= 10", ok))
             else:

@@ -1,4 +1,6 @@
+import datetime
 import json
+import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -45,10 +47,22 @@ class Command(BaseCommand):
         except FileNotFoundError as error:
             raise CommandError(str(error)) from None
         started = time.monotonic()
+        load_before = os.getloadavg()
         results = self.measure(options)
         results["seconds_total"] = round(time.monotonic() - started, 1)
+        # Other work on the machine skews every timing: the load average says how much.
+        results["machine"] = {
+            "cpus": os.cpu_count(),
+            "load_average_before": load_before,
+            "load_average_after": os.getloadavg(),
+            "finished": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        }
         rows = report.figures(results)
         self.stdout.write(report.table(rows))
+        self.stdout.write(
+            f"\n{os.cpu_count()} CPUs; load average {load_before[0]:.1f} before, "
+            f"{results['machine']['load_average_after'][0]:.1f} after"
+        )
         report.write_json(output, results, rows)
         self.stdout.write(f"\nWritten to {output} ({results['seconds_total']} s in all)")
         # Broken behaviour (errors, lost submissions) always fails; missed speed or size

@@ -84,11 +84,19 @@ def test_images_need_a_width_and_a_height():
 
 @pytest.fixture
 def migrated_database():
-    """The test database, migrated, to copy instead of migrating again (the test only
-    reads it, but PostgreSQL copies only a database nobody is connected to, so no
-    transaction may hold it open)."""
+    """The test database, migrated, to copy instead of migrating again. PostgreSQL copies
+    only a database nobody is connected to: this test holds no transaction, and the idle
+    connections other threads of this run keep (a live server's) are ended; Django opens
+    new ones when they are next used."""
     connections.close_all()
-    return connection.settings_dict["NAME"]
+    name = connection.settings_dict["NAME"]
+    with bench._connect(connection.settings_dict, "postgres") as server:
+        server.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = %s AND pid <> pg_backend_pid() AND state = 'idle'",
+            [name],
+        )
+    return name
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

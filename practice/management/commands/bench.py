@@ -1,6 +1,7 @@
 import datetime
 import json
 import os
+import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -48,7 +49,13 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         started = time.monotonic()
         load_before = os.getloadavg()
-        results = self.measure(options)
+        # SIGTERM (a CI time-out, `kill`) unwinds like Ctrl-C, so everything started is
+        # stopped and the database dropped; Python's default would end at once.
+        previous = signal.signal(signal.SIGTERM, _stop)
+        try:
+            results = self.measure(options)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
         results["seconds_total"] = round(time.monotonic() - started, 1)
         # Other work on the machine skews every timing: the load average says how much.
         results["machine"] = {
@@ -143,3 +150,7 @@ class Command(BaseCommand):
             },
             "sizes": sizes,
         }
+
+
+def _stop(signum, frame):
+    raise KeyboardInterrupt

@@ -12,7 +12,7 @@ from contact import spam
 from contact.forms import InquiryForm
 from contact.models import Inquiry
 from contact.ratelimit import RateLimit
-from contact.tasks import send_inquiry_notification
+from contact.tasks import queue_notification
 
 
 def submissions_limit() -> RateLimit:
@@ -65,7 +65,7 @@ def store_inquiry(form: InquiryForm, *, client_hash: str, spam_reason: str) -> I
             inquiry.notification_state = Inquiry.Notification.SKIPPED
         inquiry.save()
         if not spam_reason:
-            send_inquiry_notification.enqueue(inquiry.pk)
+            queue_notification(inquiry.pk)
     return inquiry
 
 

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from contact import bench
-from contact.loadtest import open_form, submission
+from contact.loadtest import ContactClient, submission
 from practice.bench import pages, wrk
 
 # Generated articles (articles.bench) are many and alike: the checks read the one the load
@@ -67,7 +67,9 @@ def load_contact_posts(url: str, database: str, scratch: Path, *, seconds, conne
     """Valid submissions from wrk, one fixed body with a CSRF cookie and token from the
     form; then how many were stored. The server must not flag them as too fast or limit
     them (INQUIRY_MIN_SUBMIT_SECONDS=0, INQUIRY_RATE_LIMIT=0)."""
-    _, cookies, hidden = open_form(url)
+    client = ContactClient(url)
+    client.load_form()
+    cookies, hidden = client.cookies, client.hidden
     script = wrk.write_script(
         scratch / "contact-post.lua",
         body=urllib.parse.urlencode(submission(hidden, "wrk")),

@@ -90,7 +90,7 @@ def migrated_database():
     new ones when they are next used."""
     connections.close_all()
     name = connection.settings_dict["NAME"]
-    with bench._connect(connection.settings_dict, "postgres") as server:
+    with bench.connect(connection.settings_dict, "postgres") as server:
         server.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
             " WHERE datname = %s AND pid <> pg_backend_pid() AND state = 'idle'",

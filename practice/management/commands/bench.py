@@ -88,11 +88,11 @@ class Command(BaseCommand):
         config = settings.DATABASES["default"]
         with (
             bench.scratch_directory() as scratch,
-            bench.smtp_server() as (smtp_port, mail),
+            bench.smtp_server() as mail,
             redis_server(scratch) as redis_url,
             bench.throwaway_database(config, options["template"]) as (name, database),
         ):
-            environment = bench.server_environment(database, smtp_port, scratch)
+            environment = bench.server_environment(database, mail.port, scratch)
             if redis_url:
                 environment["REDIS_URL"] = redis_url
                 self.say(f"redis-server is serving {redis_url}")

@@ -24,9 +24,9 @@ class CachedSiteMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        # Previews (Wagtail's "dummy" requests) are left to Wagtail's own lookup.
+        # Previews (Wagtail's "dummy" requests) are left to Wagtail's own lookup, and so is
+        # a request this lookup fails for (/healthz/ answers 503 without a database).
         if not hasattr(request, "_wagtail_site") and not getattr(request, "is_dummy", False):
-            # Otherwise left to the view: /healthz/ answers 503, a bad host 400.
             with contextlib.suppress(DatabaseError, DisallowedHost):
                 request._wagtail_site = cached_site(request)
         return self.get_response(request)

@@ -114,7 +114,13 @@ TEMPLATES = [
 DATABASES: dict = {}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# In-process by default: room for every page of a small site (Django keeps 300 entries).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+}
 if REDIS_URL := env("REDIS_URL"):
     CACHES["default"] = {
         # Redis errors and timeouts are misses, not 500s (practice/cache.py).

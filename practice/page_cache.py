@@ -43,12 +43,12 @@ from django.http import HttpResponse
 from django.utils.cache import cc_delim_re
 
 from practice import generation
+from practice.sites import ADMIN_PATH
 
 QUERY_VALUES = {
     "page": re.compile(r"[1-9][0-9]{0,5}"),
     "tag": re.compile(r"[-a-zA-Z0-9_]{1,100}"),
 }
-BYPASS_PATHS = ("/admin/",)
 UNSTORABLE_CACHE_CONTROL = {"private", "no-store", "no-cache"}
 
 
@@ -81,7 +81,7 @@ class PageCacheMiddleware:
 
 def cache_key(request) -> str | None:
     """The key of the page the request asks for, or None if it must not be cached."""
-    if request.method not in ("GET", "HEAD") or request.path.startswith(BYPASS_PATHS):
+    if request.method not in ("GET", "HEAD") or request.path.startswith(ADMIN_PATH):
         return None
     if getattr(request, "is_dummy", False):
         return None  # a preview: Wagtail renders it through the middleware at the page's URL

@@ -16,6 +16,8 @@ from wagtail.models.sites import get_site_for_hostname
 
 from practice import generation
 
+ADMIN_PATH = "/admin/"
+
 
 class CachedSiteMiddleware:
     """Sets the request's Wagtail site from the cache, as Site.find_for_request keeps it."""
@@ -24,9 +26,14 @@ class CachedSiteMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        # Previews (Wagtail's "dummy" requests) are left to Wagtail's own lookup, and so is
-        # a request this lookup fails for (/healthz/ answers 503 without a database).
-        if not hasattr(request, "_wagtail_site") and not getattr(request, "is_dummy", False):
+        # The admin and previews (Wagtail's "dummy" requests) are left to Wagtail's own
+        # lookup in the database, and so is a request this lookup fails for (/healthz/
+        # answers 503 without a database).
+        if not (
+            hasattr(request, "_wagtail_site")
+            or getattr(request, "is_dummy", False)
+            or request.path.startswith(ADMIN_PATH)
+        ):
             with contextlib.suppress(DatabaseError, DisallowedHost):
                 request._wagtail_site = cached_site(request)
         return self.get_response(request)

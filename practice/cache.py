@@ -25,6 +25,9 @@ logger = logging.getLogger(__name__)
 
 UNAVAILABLE = (RedisConnectionError, RedisTimeoutError)
 DEFAULT_RETRY_SECONDS = 5
+# Per process, not per client: Django makes a cache client per thread, and a threaded
+# server would otherwise try (and log) the outage in every new thread.
+DOWN_UNTIL: dict[tuple, float] = {}
 
 
 def _on_error(miss):
@@ -34,22 +37,23 @@ def _on_error(miss):
     def decorate(method):
         @functools.wraps(method)
         def wrapper(self, *args):
-            if time.monotonic() < self.down_until:
+            down_until = DOWN_UNTIL.get(self.servers_key, 0.0)
+            if time.monotonic() < down_until:
                 return miss(*args)
             try:
                 result = method(self, *args)
             except UNAVAILABLE as error:
-                if not self.down_until:
+                if not down_until:
                     logger.warning(
                         "Redis cache unavailable (%s in %s); serving without it for now.",
                         type(error).__name__,
                         method.__name__,
                     )
-                self.down_until = time.monotonic() + self.retry_seconds
+                DOWN_UNTIL[self.servers_key] = time.monotonic() + self.retry_seconds
                 return miss(*args)
-            if self.down_until:
+            if down_until:
                 logger.info("Redis cache is back.")
-                self.down_until = 0.0
+                DOWN_UNTIL.pop(self.servers_key, None)
             return result
 
         return wrapper
@@ -73,7 +77,7 @@ class ResilientRedisCacheClient(RedisCacheClient):
     def __init__(self, servers, retry_seconds=DEFAULT_RETRY_SECONDS, **options):
         super().__init__(servers, **options)
         self.retry_seconds = retry_seconds
-        self.down_until = 0.0
+        self.servers_key = tuple(servers)
 
     add = _on_error(_false)(RedisCacheClient.add)
     get = _on_error(lambda key, default: default)(RedisCacheClient.get)

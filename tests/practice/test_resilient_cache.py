@@ -11,7 +11,7 @@ import pytest
 from django.core.cache import cache, caches
 
 from contact.bench import free_port
-from practice.cache import ResilientRedisCache
+from practice.cache import DOWN_UNTIL, ResilientRedisCache
 from tests.contact.conftest import captured_logs, form_data
 
 PAGES = ("/", "/about/", "/articles/", "/articles/why-i-ask-for-feedback/")
@@ -55,6 +55,7 @@ def redis_server():
     server.start()
     yield server
     server.stop()
+    DOWN_UNTIL.clear()
 
 
 def redis_caches(port: int, retry_seconds: float) -> dict:
@@ -118,6 +119,6 @@ def test_after_an_error_redis_is_left_alone_for_a_while(settings, redis_server):
     assert cache.get_many(["greeting"]) == {}
     redis_server.start()  # back, but not asked again until the pause is over
     assert cache.get("greeting", "missing") == "missing"
-    caches["default"]._cache.down_until = 0.0
+    DOWN_UNTIL.clear()
     cache.set("greeting", "hello again")
     assert cache.get("greeting") == "hello again"

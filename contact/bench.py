@@ -96,11 +96,13 @@ def bench_databases(config: dict) -> list[str]:
 
 
 @contextmanager
-def throwaway_database(config: dict):
-    """A new, empty database on the server of `config`; yields (its name, its DATABASE_URL)."""
+def throwaway_database(config: dict, template: str = ""):
+    """A new database on the server of `config`, empty or a copy of `template` (which no one
+    may be connected to); yields (its name, its DATABASE_URL)."""
     name = f"{BENCH_DATABASE_PREFIX}{uuid.uuid4().hex[:12]}"
+    copy = f' TEMPLATE "{template}"' if template else ""
     with _connect(config, "postgres") as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"{copy}')
     try:
         yield name, database_url(config, name)
     finally:

@@ -53,33 +53,43 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None  # a 303 to the thank-you page is the success we count
 
 
-def _client_run(
-    url: str, count: int, min_seconds: float, number: int
-) -> tuple[float, float, list[int], list[float]]:
+def open_form(url: str):
+    """Load the form at `url` as a browser would; returns (opener, cookies, hidden fields).
+    The opener keeps the cookies and does not follow redirects."""
     cookies = http.cookiejar.CookieJar(
         http.cookiejar.DefaultCookiePolicy(secure_protocols=("https", "http"))
     )
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(cookies), _NoRedirect)
     with opener.open(url, timeout=30) as response:
         hidden = dict(HIDDEN_INPUT.findall(response.read().decode()))
+    return opener, cookies, hidden
+
+
+def submission(hidden: dict[str, str], label: str) -> dict[str, str]:
+    """A valid contact form with the form's hidden fields; `label` tells submissions apart."""
+    return {
+        **hidden,
+        "name": f"Load test {label}",
+        "email": f"load{label}@example.com",
+        "phone": "",
+        "preferred_contact": "email",
+        "client_type": "new",
+        "message": "A load-test submission.",
+        "acknowledge": "on",
+        "website": "",
+    }
+
+
+def _client_run(
+    url: str, count: int, min_seconds: float, number: int
+) -> tuple[float, float, list[int], list[float]]:
+    opener, _, hidden = open_form(url)
     time.sleep(min_seconds)
     statuses = []
     latencies = []
     started = time.perf_counter()
     for index in range(count):
-        body = urllib.parse.urlencode(
-            {
-                **hidden,
-                "name": f"Load test {number}-{index}",
-                "email": f"load{number}-{index}@example.com",
-                "phone": "",
-                "preferred_contact": "email",
-                "client_type": "new",
-                "message": "A load-test submission.",
-                "acknowledge": "on",
-                "website": "",
-            }
-        ).encode()
+        body = urllib.parse.urlencode(submission(hidden, f"{number}-{index}")).encode()
         # The scheme was checked in submit_many().
         request = urllib.request.Request(url, data=body, headers={"Referer": url})  # noqa: S310
         sent_at = time.perf_counter()

@@ -1,0 +1,144 @@
+"""Real Chromium (Debian's package) driven by Playwright against the live test server.
+
+Nothing here is skipped: without Chromium every browser test fails and says how to
+install it. Every request a page makes is recorded, and a request to another origin
+fails the test that made it. A failing test leaves a screenshot and the page's HTML in
+test-artifacts/.
+"""
+
+import os
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+# Without the background-networking flags Chromium phones home at start, and this
+# machine's closed network refuses it.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = settings.BASE_DIR / "test-artifacts"
+PHONE = {"width": 375, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+# Schemes that never leave the page.
+LOCAL_SCHEMES = {"data", "blob", "about"}
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"Chromium is not installed at {CHROMIUM}. The browser tests need Debian's "
+            "package: `sudo apt-get install chromium` (or set CHROMIUM_PATH). "
+            "They are never skipped.",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls
+    # are still plain synchronous code.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    serialized = serialized_test_contents()
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        keep_serialized_test_contents(serialized)
+        yield chromium
+        chromium.close()
+
+
+# Playwright's sync API leaves its event loop "running" in this thread. Django keeps
+# connections in an asgiref Local that, with a running loop, switches from thread-local to
+# context-local storage: after the browser starts, the tests get new connection objects.
+# The test database's serialized contents (for serialized_rollback) were stored on the old
+# ones when an earlier non-browser test set the database up; without them the next
+# transactional test starts on a flushed, empty database (no Wagtail Site).
+def serialized_test_contents() -> dict[str, str]:
+    from django.db import connections
+
+    return {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
+
+
+def keep_serialized_test_contents(serialized: dict[str, str]) -> None:
+    from django.db import connections
+
+    for alias, contents in serialized.items():
+        if not hasattr(connections[alias], "_test_serialized_contents"):
+            connections[alias]._test_serialized_contents = contents
+
+
+class RequestLog:
+    """Every URL the browser asked for, and the console's errors, for one test."""
+
+    def __init__(self, origin: str):
+        self.origin = origin
+        self.urls: list[str] = []
+        self.console_errors: list[str] = []
+
+    def foreign(self) -> list[str]:
+        own = urlsplit(self.origin).netloc
+        return [
+            url
+            for url in self.urls
+            if urlsplit(url).scheme not in LOCAL_SCHEMES and urlsplit(url).netloc != own
+        ]
+
+
+@pytest.fixture
+def request_log(live_server):
+    return RequestLog(live_server.url)
+
+
+@pytest.fixture
+def browser_context(browser, live_server, request_log):
+    context = browser.new_context(base_url=live_server.url, viewport=DESKTOP)
+    context.set_default_timeout(15_000)
+    context.on("request", lambda request: request_log.urls.append(request.url))
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(browser_context, request_log, request):
+    """A desktop-sized tab. Fails the test on any request to another origin."""
+    tab = browser_context.new_page()
+    tab.on(
+        "console",
+        lambda message: message.type == "error" and request_log.console_errors.append(message.text),
+    )
+    yield tab
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        save_artifacts(tab, request.node.nodeid)
+    assert request_log.foreign() == [], "the page asked another origin for something"
+
+
+def save_artifacts(tab, nodeid: str) -> None:
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", nodeid)
+    ARTIFACTS.mkdir(exist_ok=True)
+    try:
+        tab.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        (ARTIFACTS / f"{name}.html").write_text(tab.content(), encoding="utf-8")
+    except Exception as error:  # noqa: BLE001 - a closed tab must not hide the real failure
+        print(f"Could not save browser artifacts for {nodeid}: {error!r}")  # noqa: T201

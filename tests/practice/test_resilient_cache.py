@@ -2,51 +2,14 @@
 
 A real redis-server on a free loopback port, stopped and started during the test."""
 
-import shutil
-import socket
-import subprocess
-import time
-
 import pytest
 from django.core.cache import cache, caches
 
-from contact.bench import free_port
+from practice.bench.cache_server import RedisServer
 from practice.cache import DOWN_UNTIL, ResilientRedisCache
 from tests.contact.conftest import captured_logs, form_data
 
 PAGES = ("/", "/about/", "/articles/", "/articles/why-i-ask-for-feedback/")
-
-pytestmark = pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server")
-
-
-class RedisServer:
-    def __init__(self):
-        self.port = free_port()
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(  # noqa: S603 (a fixed command line)
-            [
-                shutil.which("redis-server"),
-                *("--port", str(self.port), "--bind", "127.0.0.1"),
-                *("--save", "", "--appendonly", "no"),
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self):
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
 
 
 @pytest.fixture

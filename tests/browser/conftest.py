@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 # Without the background-networking flags Chromium phones home at start, and this
@@ -88,6 +89,9 @@ def request_log(live_server):
 def browser_context(browser, live_server, request_log):
     context = browser.new_context(base_url=live_server.url, viewport=DESKTOP)
     context.set_default_timeout(15_000)
+    # Assertions wait as long as actions do: on a busy machine Wagtail's preview panel or
+    # an autosave can take longer than expect()'s default 5 seconds.
+    expect.set_options(timeout=15_000)
     context.on("request", lambda request: request_log.urls.append(request.url))
     yield context
     context.close()
@@ -141,8 +145,6 @@ def make_staff(django_user_model):
 
 def log_in(tab, username: str, password: str = STAFF_PASSWORD) -> None:
     """Through the admin's own login form, as a person would; ends on the dashboard."""
-    from playwright.sync_api import expect
-
     tab.goto("/admin/login/")
     tab.get_by_label("Username").fill(username)
     tab.get_by_label("Password").fill(password)

@@ -80,7 +80,7 @@ def test_the_therapist_writes_cites_previews_and_publishes_an_article(page, ther
 
     # Wagtail autosaves a new page as a draft once the form is valid, and the editor
     # becomes the page's edit view: wait for that, so Publish acts on the saved draft.
-    expect(page).to_have_url(re.compile(r"/admin/pages/\d+/edit/$"), timeout=30_000)
+    expect(page).to_have_url(re.compile(r"/admin/pages/\d+/edit/$"))
     article = ArticlePage.objects.get(slug="the-alliance-and-what-it-predicts")
     assert not article.live
 

@@ -62,3 +62,6 @@ def test_every_page_at_phone_and_desktop_width(page, demo_site, request_log):
             if overflow > 0:
                 problems.append(f"{where}: {overflow}px wider than the window")
     assert problems == []
+    # The search walked above was a page of results, not "nothing matched".
+    page.goto("/search/?q=therapy")
+    assert page.locator(".search-results li").count() > 0

@@ -122,11 +122,12 @@ def test_a_visitor_reads_an_article_checks_the_hours_and_writes(
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_form_sent_back_too_fast_is_kept_as_spam_behind_the_same_thank_you(
+def test_too_fast_is_kept_as_spam_behind_the_same_thank_you_and_counts_for_the_limit(
     page, demo_site, request_log, settings, fresh_rate_limit
 ):
     # However fast this machine is, no form comes back within an hour of being shown.
     settings.INQUIRY_MIN_SUBMIT_SECONDS = 3600
+    settings.INQUIRY_RATE_LIMIT = 1
     page.goto("/contact/")
     fill_contact_form(page, email="jordan.lee@example.com")
     page.get_by_role("checkbox", name=re.compile("^I understand")).check()
@@ -138,3 +139,16 @@ def test_a_form_sent_back_too_fast_is_kept_as_spam_behind_the_same_thank_you(
     assert inquiry.notification_state == Inquiry.Notification.SKIPPED
     assert not notification_jobs().exists()
     assert request_log.console_errors == []
+
+    # Spam counts against the hourly limit too: the next message from here must wait.
+    page.get_by_role("link", name="Send another message").click()
+    fill_contact_form(page, email="jordan.lee@example.com")
+    page.get_by_role("checkbox", name=re.compile("^I understand")).check()
+    page.get_by_role("button", name="Send message").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Please try again later")
+    expect(page.get_by_role("main")).to_contain_text("or call (555) 010-4477")
+    assert Inquiry.objects.count() == 1
+    assert request_log.console_errors == [
+        "Failed to load resource: the server responded with a status of 429 (Too Many Requests)"
+    ]
+    request_log.console_errors.clear()

@@ -78,13 +78,15 @@ def test_the_therapist_writes_cites_previews_and_publishes_an_article(page, ther
         "A stronger alliance goes with better outcomes. (Horvath et al., 2011, p. 12)"
     )
 
-    # Wagtail autosaves a new page as a draft once the form is valid, and the editor
-    # becomes the page's edit view: wait for that, so Publish acts on the saved draft.
+    # Wagtail 7.4 autosaves as one types: its first autosave creates the page as a draft
+    # and turns the editor into the page's edit view. Wait for that, so that Publish
+    # acts on this page instead of racing the autosave to create it.
     expect(page).to_have_url(re.compile(r"/admin/pages/\d+/edit/$"))
     article = ArticlePage.objects.get(slug="the-alliance-and-what-it-predicts")
     assert not article.live
 
     page.get_by_role("button", name="Toggle preview").click()
+    # The panel swaps in a fresh iframe on each refresh; only the loaded one has this id.
     preview = page.frame_locator("#w-preview-iframe")
     expect(preview.locator(".article-body a.citation")).to_have_text(
         "(Horvath et al., 2011, p. 12)"

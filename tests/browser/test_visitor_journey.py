@@ -65,15 +65,18 @@ def test_a_visitor_reads_an_article_checks_the_hours_and_writes(
     expect(page.locator(f"#{citation_id}")).to_be_in_viewport()
 
     # The footer's hours: the week from the server, "open now" from hours.js.
-    footer_hours = page.get_by_role("contentinfo").get_by_role("region", name="Office hours")
-    row_names = footer_hours.get_by_role("rowheader")
+    footer = page.get_by_role("contentinfo")
+    expect(footer.get_by_role("heading", name="Office hours")).to_be_visible()
+    week = footer.get_by_role("table", name="Office hours, Monday to Sunday")
+    row_names = week.get_by_role("rowheader")
     expect(row_names).to_have_count(7)
     for row_name, weekday in zip(row_names.all(), WEEKDAYS, strict=True):
         expect(row_name).to_contain_text(weekday)
-    expect(footer_hours.get_by_role("row", name="Saturday")).to_contain_text("Closed")
-    expect(footer_hours.locator("[data-hours-status]")).to_be_visible()
-    expect(footer_hours.locator("[data-hours-status]")).to_have_text(re.compile(r"^(Open|Closed)"))
-    expect(footer_hours).to_contain_text("Sessions by appointment; telehealth available.")
+    expect(week.get_by_role("row", name="Saturday")).to_contain_text("Closed")
+    status = footer.locator("[data-hours-status]")
+    expect(status).to_be_visible()
+    expect(status).to_have_text(re.compile(r"^(Open|Closed)"))
+    expect(footer).to_contain_text("Sessions by appointment; telehealth available.")
 
     # The contact form: first sent back with mistakes, then corrected.
     menu.get_by_role("link", name="Contact").click()

@@ -30,8 +30,18 @@ def therapist(monkeypatch, demo_site):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_therapist_writes_cites_previews_and_publishes_an_article(page, therapist):
+def test_the_therapist_writes_cites_previews_and_publishes_an_article(
+    page, therapist, browser, live_server, request_log
+):
     index = ArticleIndexPage.objects.get()
+    # A visitor who has the article list open (and so possibly cached) before it changes.
+    visitor = browser.new_context(base_url=live_server.url)
+    visitor.on("request", lambda request: request_log.urls.append(request.url))
+    reader = visitor.new_page()
+    reader.goto(index.url)
+    new_article = reader.get_by_role("link", name="The alliance and what it predicts")
+    expect(new_article).to_have_count(0)
+
     log_in(page, therapist)
     page.goto(f"/admin/pages/{index.pk}/")
     page.get_by_role("link", name="Add child page").click()
@@ -123,8 +133,10 @@ def test_the_therapist_writes_cites_previews_and_publishes_an_article(page, ther
     entry.get_by_role("link", name="Back to citation 1 in the text").click()
     expect(citation).to_be_in_viewport()
 
-    page.goto(index.url)
-    expect(page.get_by_role("link", name="The alliance and what it predicts")).to_be_visible()
+    # Published is public at once, for a visitor too, whatever caches the list.
+    reader.reload()
+    expect(new_article).to_be_visible()
+    visitor.close()
 
 
 def make_inquiries():

@@ -85,6 +85,10 @@ def contact_form(request, page):
 
 
 def _render_form(request, page, form, status=200):
+    # Post to the page's own address: with no action the browser posts to the current
+    # one, including a "#id_email" from the error summary's links, and carries that
+    # fragment through the redirect to the thank-you page.
+    form.helper.form_action = page.get_url(request)
     context = page.get_context(request)
     context["form"] = form
     return TemplateResponse(request, page.get_template(request), context, status=status)

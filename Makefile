@@ -11,11 +11,9 @@ run: install ## Serve the demo site at http://127.0.0.1:8000 with the email work
 test: install ## The whole test suite (embedded PostgreSQL unless DATABASE_URL is set)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-bench: install ## Benchmark figures (not tests): article pages, then the contact form under load
-	$(MANAGE) migrate --noinput --verbosity 0
-	$(MANAGE) seed_demo
-	$(MANAGE) bench_articles
-	$(MANAGE) bench_contact
+bench: install ## The site as production runs it, under load from wrk: one table, and benchmarks/results/latest.json
+	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install wrk" >&2; exit 1; }
+	$(MANAGE) bench $(BENCH_ARGS)
 
 lint: install ## ruff (lint and format) and djhtml on the templates
 	$(BIN)/ruff check .

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -24,6 +25,7 @@ from articles.fields import AuthorListField
 from articles.forms import ArticlePageForm
 from articles.metadata import article_json_ld
 from articles.panels import ReferencesPanel
+from practice import page_cache
 
 WORDS_PER_MINUTE = 220
 # What a tag's slug can be; anything else in ?tag= matches no tag without asking the database.
@@ -55,8 +57,20 @@ class ArticleIndexPage(Page):
             .public()
             .defer_streamfields()
             .order_by("-date", "-first_published_at", "-pk")
-            .prefetch_related("tagged_items__tag")
+            .prefetch_related(
+                Prefetch("tagged_items", queryset=ArticlePageTag.objects.select_related("tag"))
+            )
         )
+
+    def route(self, request, path_components):
+        """An article in one query; Wagtail's own routing asks twice (the page, then its
+        article row). Any other child, or none, is left to Wagtail."""
+        if path_components:
+            article = ArticlePage.objects.child_of(self).filter(slug=path_components[0]).first()
+            if article is not None:
+                article._cached_parent_obj = self  # as Wagtail does: get_parent() is free
+                return article.route(request, path_components[1:])
+        return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -67,6 +81,8 @@ class ArticleIndexPage(Page):
             tag = ArticlePageTag.tag_model().objects.filter(slug=tag_slug).first()
         if tag_slug:
             articles = articles.filter(tags__slug=tag_slug) if tag else articles.none()
+        # The page cache may keep one copy per page of a tag that exists, not per made-up tag.
+        page_cache.uses_query(request, "page", *(["tag"] if tag else []))
         paginator = Paginator(articles, self.per_page)
         requested = request.GET.get("page", "1").strip()
         page_obj = paginator.get_page(requested)

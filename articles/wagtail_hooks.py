@@ -70,7 +70,10 @@ def register_citation_feature(features):
 
 
 def warn_about_missing_citations(request, page):
-    if not isinstance(page, ArticlePage):
+    # Wagtail's autosave (a JSON request every few keystrokes) runs this hook too; a
+    # message from it would wait in the session, and the next page would show one per
+    # autosave. The editor marks such citations itself; Save and Publish warn once.
+    if not isinstance(page, ArticlePage) or not request.accepts("text/html"):
         return
     missing = page.missing_citation_keys()
     if missing:

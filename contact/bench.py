@@ -43,25 +43,47 @@ class MailCollector:
         return "250 Message accepted"
 
 
+class SmtpServer:
+    """An SMTP server on one loopback port that can be stopped and started again there
+    (a mail outage), keeping what `handler` (a MailCollector by default) collected."""
+
+    def __init__(self, handler=None, port: int | None = None):
+        self.handler = handler or MailCollector()
+        self.port = port or free_port()
+        self.controller = None
+
+    @property
+    def messages(self) -> list:
+        return self.handler.messages
+
+    def start(self) -> None:
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
 @contextmanager
-def smtp_server():
-    """An SMTP server on a free loopback port; yields (port, collector)."""
-    collector = MailCollector()
-    port = free_port()
-    controller = Controller(collector, hostname="127.0.0.1", port=port)
+def smtp_server(handler=None):
+    """A running SmtpServer on a free loopback port, stopped however the block ends."""
+    server = SmtpServer(handler)
     # aiosmtpd logs every SMTP command at INFO: hundreds of lines per run.
     smtp_log = logging.getLogger("mail.log")
     previous_level = smtp_log.level
     smtp_log.setLevel(logging.WARNING)
-    controller.start()
+    server.start()
     try:
-        yield port, collector
+        yield server
     finally:
-        controller.stop()
+        server.stop()
         smtp_log.setLevel(previous_level)
 
 
-def _connect(config: dict, name: str) -> psycopg.Connection:
+def connect(config: dict, name: str) -> psycopg.Connection:
+    """An autocommit connection to database `name` on the server of `config`."""
     return psycopg.connect(
         dbname=name,
         user=config.get("USER") or None,
@@ -87,7 +109,7 @@ def database_url(config: dict, name: str) -> str:
 
 def bench_databases(config: dict) -> list[str]:
     """Databases this module created and has not dropped yet (none, after a clean run)."""
-    with _connect(config, "postgres") as connection:
+    with connect(config, "postgres") as connection:
         rows = connection.execute(
             "SELECT datname FROM pg_database WHERE starts_with(datname, %s)",
             [BENCH_DATABASE_PREFIX],
@@ -96,15 +118,17 @@ def bench_databases(config: dict) -> list[str]:
 
 
 @contextmanager
-def throwaway_database(config: dict):
-    """A new, empty database on the server of `config`; yields (its name, its DATABASE_URL)."""
+def throwaway_database(config: dict, template: str | None = None):
+    """A new database on the server of `config`, empty or a copy of database `template`
+    (which nobody may be connected to); yields (its name, its DATABASE_URL)."""
     name = f"{BENCH_DATABASE_PREFIX}{uuid.uuid4().hex[:12]}"
-    with _connect(config, "postgres") as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
+    copy_of = f' TEMPLATE "{template}"' if template else ""
+    with connect(config, "postgres") as connection:
+        connection.execute(f'CREATE DATABASE "{name}"{copy_of}')
     try:
         yield name, database_url(config, name)
     finally:
-        with _connect(config, "postgres") as connection:
+        with connect(config, "postgres") as connection:
             # FORCE ends connections a killed child may have left open.
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

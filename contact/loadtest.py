@@ -53,41 +53,71 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None  # a 303 to the thank-you page is the success we count
 
 
+def submission(hidden: dict[str, str], label: str) -> dict[str, str]:
+    """A valid contact form with the form's hidden fields; `label` tells submissions apart."""
+    return {
+        **hidden,
+        "name": f"Load test {label}",
+        "email": f"load{label}@example.com",
+        "phone": "",
+        "preferred_contact": "email",
+        "client_type": "new",
+        "message": "A load-test submission.",
+        "acknowledge": "on",
+        "website": "",
+    }
+
+
+class ContactClient:
+    """One visitor with its own cookies: load_form() once, then submit() any number of
+    times; each submission has a name, email and message of its own."""
+
+    def __init__(self, url: str, number: int = 0, timeout: float = 30):
+        if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+            raise ValueError(f"Not an HTTP URL: {url}")
+        self.url = url
+        self.number = number
+        self.timeout = timeout
+        self.sent = 0
+        self.hidden: dict[str, str] = {}
+        self.cookies = http.cookiejar.CookieJar(
+            http.cookiejar.DefaultCookiePolicy(secure_protocols=("https", "http"))
+        )
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect
+        )
+
+    def load_form(self) -> None:
+        """The CSRF cookie and token and the signed render time."""
+        with self.opener.open(self.url, timeout=self.timeout) as response:
+            self.hidden = dict(HIDDEN_INPUT.findall(response.read().decode()))
+
+    def submit(self) -> int:
+        """Post the form once; returns the HTTP status (303 when it was taken)."""
+        mark = f"{self.number}-{self.sent}"
+        self.sent += 1
+        body = urllib.parse.urlencode(submission(self.hidden, mark)).encode()
+        # The scheme was checked in __init__().
+        request = urllib.request.Request(self.url, data=body, headers={"Referer": self.url})  # noqa: S310
+        try:
+            with self.opener.open(request, timeout=self.timeout) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+
 def _client_run(
     url: str, count: int, min_seconds: float, number: int
 ) -> tuple[float, float, list[int], list[float]]:
-    cookies = http.cookiejar.CookieJar(
-        http.cookiejar.DefaultCookiePolicy(secure_protocols=("https", "http"))
-    )
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(cookies), _NoRedirect)
-    with opener.open(url, timeout=30) as response:
-        hidden = dict(HIDDEN_INPUT.findall(response.read().decode()))
+    client = ContactClient(url, number)
+    client.load_form()
     time.sleep(min_seconds)
     statuses = []
     latencies = []
     started = time.perf_counter()
-    for index in range(count):
-        body = urllib.parse.urlencode(
-            {
-                **hidden,
-                "name": f"Load test {number}-{index}",
-                "email": f"load{number}-{index}@example.com",
-                "phone": "",
-                "preferred_contact": "email",
-                "client_type": "new",
-                "message": "A load-test submission.",
-                "acknowledge": "on",
-                "website": "",
-            }
-        ).encode()
-        # The scheme was checked in submit_many().
-        request = urllib.request.Request(url, data=body, headers={"Referer": url})  # noqa: S310
+    for _ in range(count):
         sent_at = time.perf_counter()
-        try:
-            with opener.open(request, timeout=30) as response:
-                statuses.append(response.status)
-        except urllib.error.HTTPError as error:
-            statuses.append(error.code)
+        statuses.append(client.submit())
         latencies.append(time.perf_counter() - sent_at)
     return started, time.perf_counter(), statuses, latencies
 

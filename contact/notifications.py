@@ -8,7 +8,6 @@ accepting it and the commit.
 """
 
 import logging
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -116,7 +115,7 @@ def _record_unexpected_failure(inquiry_id: int, error: Exception) -> None:
 
 
 def _deliver(inquiry_id: int) -> str:
-    from contact.tasks import send_inquiry_notification
+    from contact.tasks import queue_notification
 
     with transaction.atomic():
         inquiry = Inquiry.objects.select_for_update().filter(pk=inquiry_id).first()
@@ -147,9 +146,7 @@ def _deliver(inquiry_id: int) -> str:
             if delay is None:
                 inquiry.notification_state = Inquiry.Notification.FAILED
             else:
-                send_inquiry_notification.using(
-                    run_after=timezone.now() + timedelta(seconds=delay)
-                ).enqueue(inquiry.pk)
+                queue_notification(inquiry.pk, delay)
             inquiry.save(update_fields=DELIVERY_FIELDS)
             logger.warning(
                 "Notification for inquiry #%s failed with %s (attempt %s of %s); %s",
@@ -169,10 +166,10 @@ def _deliver(inquiry_id: int) -> str:
 
 def resend(inquiry: Inquiry) -> None:
     """Start delivery again with a fresh attempt count (the admin's resend action)."""
-    from contact.tasks import send_inquiry_notification
+    from contact.tasks import queue_notification
 
     with transaction.atomic():
         Inquiry.objects.filter(pk=inquiry.pk).update(
             notification_state=Inquiry.Notification.PENDING, notification_attempts=0
         )
-        send_inquiry_notification.enqueue(inquiry.pk)
+        queue_notification(inquiry.pk)

@@ -12,7 +12,7 @@ from contact import spam
 from contact.forms import InquiryForm
 from contact.models import Inquiry
 from contact.ratelimit import RateLimit
-from contact.tasks import send_inquiry_notification
+from contact.tasks import queue_notification
 
 
 def submissions_limit() -> RateLimit:
@@ -65,7 +65,7 @@ def store_inquiry(form: InquiryForm, *, client_hash: str, spam_reason: str) -> I
             inquiry.notification_state = Inquiry.Notification.SKIPPED
         inquiry.save()
         if not spam_reason:
-            send_inquiry_notification.enqueue(inquiry.pk)
+            queue_notification(inquiry.pk)
     return inquiry
 
 
@@ -85,6 +85,10 @@ def contact_form(request, page):
 
 
 def _render_form(request, page, form, status=200):
+    # Post to the page's own address: with no action the browser posts to the current
+    # one, including a "#id_email" from the error summary's links, and carries that
+    # fragment through the redirect to the thank-you page.
+    form.helper.form_action = page.get_url(request)
     context = page.get_context(request)
     context["form"] = form
     return TemplateResponse(request, page.get_template(request), context, status=status)

@@ -1,5 +1,7 @@
 """The staff inbox: an "Inquiries" admin section for reviewers, with history and exports."""
 
+import datetime
+
 import django_filters
 from django import forms
 from django.contrib import messages
@@ -7,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import linebreaks_filter
 from django.urls import path, reverse
+from django.utils import timezone
 from django.views.generic import TemplateView
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
@@ -93,6 +96,14 @@ class InquiryIndexView(IndexView):
 
 
 class InquiryInspectView(InspectView):
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        # Wagtail's inspect template shows values through |localize, which formats an
+        # aware datetime as stored (UTC): the list shows 4:15 am and the inquiry 9:15 am.
+        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+            return timezone.localtime(value)
+        return value
+
     def get_message_display_value(self):
         # Escapes the visitor's text before adding <p> and <br>.
         return linebreaks_filter(self.object.message, autoescape=True)

@@ -1,16 +1,15 @@
-"""Saving or deleting anything the cached hours are built from clears the cache."""
+"""Saving or deleting anything the cached hours are built from clears the cache (the
+practice details and the site, which the hours' JSON-LD also uses, are in
+practice/signals.py with everything else public pages show)."""
 
 from django.db.models.signals import post_delete, post_save
-from wagtail.models import Site
 
-from hours.cached import invalidate
+from practice.generation import invalidate
 
 
 def connect() -> None:
     from hours.models import ExceptionHours, HoursException, OpeningHours, WeeklyHours
-    from practice.models import PracticeSettings
 
-    sources = (OpeningHours, WeeklyHours, HoursException, ExceptionHours, PracticeSettings, Site)
-    for model in sources:
+    for model in (OpeningHours, WeeklyHours, HoursException, ExceptionHours):
         for name, signal in (("save", post_save), ("delete", post_delete)):
             signal.connect(invalidate, sender=model, dispatch_uid=f"hours-{name}-{model.__name__}")

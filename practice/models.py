@@ -2,7 +2,7 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.search import index
 
 from practice.blocks import ContentBodyBlock
@@ -73,6 +73,22 @@ class PracticeSettings(BaseSiteSetting):
 
     def __str__(self):
         return self.practice_name
+
+    @classmethod
+    def for_request(cls, request):
+        """For rendering pages: the cached copy (practice/sites.py), kept on the request.
+        The admin edits through for_site, which always reads the database."""
+        from practice.sites import site_content
+
+        attr_name = cls.get_cache_attr_name()
+        if not hasattr(request, attr_name):
+            site = Site.find_for_request(request)
+            if site is None:
+                return super().for_request(request)  # raises, as Wagtail does
+            setting = site_content(site).practice
+            setting._request = request
+            setattr(request, attr_name, setting)
+        return getattr(request, attr_name)
 
     @property
     def therapist_display_name(self) -> str:

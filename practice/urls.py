@@ -7,6 +7,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from practice import search, views
 
+handler500 = views.server_error
+
 urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),

@@ -1,10 +1,37 @@
+import sys
+
 from django.conf import settings
-from django.db import DatabaseError, connection
-from django.http import HttpResponse, JsonResponse
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.static import serve as static_serve
+
+# The database cannot be reached (refused, shutting down, connection dropped): the site is
+# down for a while, not broken. IntegrityError and DataError remain 500s.
+DATABASE_UNREACHABLE = (OperationalError, InterfaceError)
+# What a 503 asks clients and crawlers to wait; a restart takes seconds.
+RETRY_AFTER_SECONDS = 30
+
+
+def server_error(request):
+    """handler500: a 503 with Retry-After while the database is unreachable, else a 500.
+
+    Django calls it while handling the exception, so sys.exc_info() still holds it. Both
+    pages are plain templates rendered without the request: no context processor, tag or
+    session may reach for the database that just failed. Django logs the error (path,
+    status and traceback; never the request body) after this returns."""
+    if isinstance(sys.exc_info()[1], DATABASE_UNREACHABLE):
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    else:
+        response = HttpResponseServerError(render_to_string("500.html"))
+    # A proxy cache must not keep serving the error once the site is back.
+    add_never_cache_headers(response)
+    return response
 
 
 @require_safe

@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from wagtail.models import Site
 
@@ -21,6 +22,15 @@ def pytest_collection_modifyitems(items):
                 f"{item.nodeid}: mark it "
                 "@pytest.mark.django_db(transaction=True, serialized_rollback=True)"
             )
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """The database is rolled back after each test; cached pages and site data built from
+    it must go too, or the next test could be served another test's rows."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

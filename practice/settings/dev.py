@@ -3,7 +3,7 @@
 from practice.database import database_config
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env, env_list
+from .base import BASE_DIR, env, env_int, env_list
 
 DATABASES = {"default": database_config(BASE_DIR, allow_embedded=True)}
 DEBUG = True
@@ -25,6 +25,9 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Template and code edits show on the next reload; PAGE_CACHE_SECONDS=300 tries the cache.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0)
+
 # Serve static files straight from the app folders, without collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True

@@ -22,6 +22,8 @@ STORAGES = {
 }
 MEDIA_ROOT = BASE_DIR / ".data" / "test-media"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tests see every page rendered; tests/practice/test_page_cache.py turns it on.
+PAGE_CACHE_SECONDS = 0
 # Serve static files straight from the app folders, without collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True

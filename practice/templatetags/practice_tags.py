@@ -4,7 +4,7 @@ from django import template
 from django.conf import settings
 from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 
-from practice.sites import practice_settings_for_context, site_for_context
+from practice.sites import practice_settings_for_context, site_content, site_for_context
 
 register = template.Library()
 
@@ -12,19 +12,18 @@ register = template.Library()
 @register.inclusion_tag("practice/tags/main_menu.html", takes_context=True)
 def main_menu(context):
     site = site_for_context(context)
-    root = site.root_page if site else None
-    pages = root.get_children().live().public().in_menu().specific(defer=True) if root else []
     current = context.get("page")
     current_path = current.url_path if current else ""
     return {
-        "root": root,
+        "root": site.root_page if site else None,
         "items": [
             {
-                "page": page,
-                "is_current": page.url_path == current_path,
-                "is_ancestor": current_path.startswith(page.url_path),
+                "title": item.title,
+                "url": item.url,
+                "is_current": item.url_path == current_path,
+                "is_ancestor": current_path.startswith(item.url_path),
             }
-            for page in pages
+            for item in (site_content(site).menu if site else ())
         ],
         "practice": practice_settings_for_context(context),
         "request": context.get("request"),

@@ -1,7 +1,15 @@
-// Progressive enhancement for the contact form: a live "characters left" count.
-// Without this script the limit is still stated in the help text and enforced by maxlength.
+// Progressive enhancement for the contact form: focus on the error summary after a failed
+// submission, and a live "characters left" count. Without this script the summary is
+// still an alert at the top of the page, and the limit is still stated in the help text
+// and enforced by maxlength.
 (function () {
   "use strict";
+  // Focus moves to the summary (as GOV.UK's error summary does), so screen readers read it
+  // and the next Tab reaches its links to the invalid fields.
+  var summary = document.getElementById("form-errors");
+  if (summary) {
+    summary.focus();
+  }
   var message = document.querySelector("#contact-form textarea[maxlength]");
   if (!message) {
     return;

@@ -193,6 +193,17 @@ class ArticlePageTests(WagtailPageTestCase):
         self.assertIn('<span class="citation citation-missing">(Gone, 2001)</span>', html)
         self.assertNotIn(f"#ref-{gone}", html)
 
+    def test_autosaves_leave_the_warning_to_the_save(self):
+        gone = uuid.uuid4()
+        body = "<p>Claim " + citation(gone, "(Gone, 2001)") + ".</p>"
+        url = reverse("wagtailadmin_pages:edit", args=(self.article.pk,))
+        data = article_form_data(body, [NORCROSS_LAMBERT], slug=self.article.slug)
+        for _ in range(3):  # what the editor's autosave sends as one types
+            response = self.client.post(url, data, headers={"accept": "application/json"})
+            self.assertEqual(response.json()["success"], True)
+        response = self.client.post(url, data, follow=True)
+        self.assertContains(response, "point to a reference that has been deleted", count=1)
+
     def test_revisions_and_previews_keep_unsaved_references(self):
         page = self.article
         saved = set(ArticleReference.objects.values_list("pk", flat=True))

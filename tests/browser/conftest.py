@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from django.db import connections
+from playwright.sync_api import expect
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 # Without the background-networking flags Chromium phones home at start, and this
@@ -55,19 +55,38 @@ def browser():
     # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls
     # are still plain synchronous code.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    # While a loop runs, Django keeps database connections per context instead of per
-    # thread, and every later test (browser or not) would get fresh connection objects
-    # without the test database's serialized contents: serialized_rollback would then
-    # silently restore nothing. Hand the loop's context the same connections.
-    same_connections = {alias: connections[alias] for alias in connections}
+    serialized = serialized_test_contents()
     with sync_playwright() as playwright:
-        for alias, connection in same_connections.items():
-            connections[alias] = connection
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
+        keep_serialized_test_contents(serialized)
         yield chromium
         chromium.close()
+
+
+# Playwright's sync API leaves its event loop "running" in this thread. Django keeps
+# connections in an asgiref Local that, with a running loop, switches from thread-local to
+# context-local storage: after the browser starts, the tests get new connection objects.
+# The test database's serialized contents (for serialized_rollback) were stored on the old
+# ones when an earlier non-browser test set the database up; without them the next
+# transactional test starts on a flushed, empty database (no Wagtail Site).
+def serialized_test_contents() -> dict[str, str]:
+    from django.db import connections
+
+    return {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
+
+
+def keep_serialized_test_contents(serialized: dict[str, str]) -> None:
+    from django.db import connections
+
+    for alias, contents in serialized.items():
+        if not hasattr(connections[alias], "_test_serialized_contents"):
+            connections[alias]._test_serialized_contents = contents
 
 
 class RequestLog:
@@ -96,6 +115,9 @@ def request_log(live_server):
 def browser_context(browser, live_server, request_log):
     context = browser.new_context(base_url=live_server.url, viewport=DESKTOP)
     context.set_default_timeout(15_000)
+    # Assertions wait as long as actions do: on a busy machine Wagtail's preview panel or
+    # an autosave can take longer than expect()'s default 5 seconds.
+    expect.set_options(timeout=15_000)
     context.on("request", lambda request: request_log.urls.append(request.url))
     yield context
     context.close()
@@ -124,3 +146,38 @@ def save_artifacts(tab, nodeid: str) -> None:
         (ARTIFACTS / f"{name}.html").write_text(tab.content(), encoding="utf-8")
     except Exception as error:  # noqa: BLE001 - a closed tab must not hide the real failure
         print(f"Could not save browser artifacts for {nodeid}: {error!r}")  # noqa: T201
+
+
+# --- Staff logins ------------------------------------------------------------------------
+
+STAFF_PASSWORD = "a-long-test-password"
+
+
+@pytest.fixture
+def make_staff(django_user_model):
+    """make_staff("robin", "Inquiry reviewers", first_name="Robin"): a login in the
+    project's real groups (from the migrations), with STAFF_PASSWORD."""
+    from django.contrib.auth.models import Group
+
+    def make(username: str, *group_names: str, **fields):
+        user = django_user_model.objects.create_user(
+            username=username, password=STAFF_PASSWORD, **fields
+        )
+        user.groups.add(*(Group.objects.get(name=name) for name in group_names))
+        return user
+
+    return make
+
+
+def log_in(tab, username: str, password: str = STAFF_PASSWORD) -> None:
+    """Through the admin's own login form, as a person would; ends on the dashboard."""
+    tab.goto("/admin/login/")
+    tab.get_by_label("Username").fill(username)
+    tab.get_by_label("Password").fill(password)
+    tab.get_by_role("button", name="Sign in").click()
+    expect(tab).to_have_url(re.compile(r"/admin/$"))
+
+
+def admin_menu(tab):
+    """The admin's sidebar (rendered by script, so locators wait for it)."""
+    return tab.get_by_role("navigation", name="Main menu")

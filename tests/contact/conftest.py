@@ -6,39 +6,18 @@ import time
 from contextlib import contextmanager
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core import signing
 from django_tasks_db.management.commands.db_worker import Worker
 
 from contact import spam
-from contact.bench import MailCollector, free_port
+from contact.bench import SmtpServer
 from contact.models import ContactPage
-
-
-class SmtpServer:
-    def __init__(self, port: int):
-        self.port = port
-        self.handler = MailCollector()
-        self.controller = None
-
-    @property
-    def messages(self):
-        return self.handler.messages
-
-    def start(self):
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self):
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
 
 
 @pytest.fixture
 def smtp_server(settings):
     """A running SMTP server that the smtp EmailBackend talks to."""
-    server = SmtpServer(free_port())
+    server = SmtpServer()
     server.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"

@@ -46,6 +46,8 @@ def test_page_shows_the_form_intro_and_crisis_notice(client, contact_page, demo_
     assert "Up to 2,000 characters" in html
     assert 'maxlength="2000"' in html
     assert 'name="csrfmiddlewaretoken"' in html
+    # Its own address, so no "#fragment" of the page it was on follows it to the thank-you.
+    assert re.search(r'<form[^>]+action="/contact/"', html)
     assert html.count("<h1") == 1
     assert third_party_urls(html) == []
     assert inline_attributes(html) == []

@@ -3,7 +3,7 @@
 import csv
 import io
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -222,6 +222,18 @@ def test_inspect_shows_what_the_person_sent(client, reviewer):
     assert "First line<br>Second line" in html
     assert "+1 555 010 0000" in html
     assert "0" * 64 not in html  # the client hash stays internal
+
+
+def test_inspect_shows_times_in_the_practice_time_zone_as_the_list_does(client, reviewer):
+    received = datetime(2026, 1, 15, 14, 5, tzinfo=UTC)  # 9:05 am in New York
+    inquiry = make_inquiry(status=Inquiry.Status.CLOSED)
+    Inquiry.objects.filter(pk=inquiry.pk).update(created=received, closed_at=received)
+    client.force_login(reviewer)
+    listing = client.get(INDEX, {"status": "closed"}).content.decode()
+    html = client.get(f"{INDEX}inspect/{inquiry.pk}/").content.decode()
+    assert "9:05 a.m." in listing
+    assert html.count("Jan. 15, 2026, 9:05 a.m.") == 2  # received, and closed
+    assert "2:05 p.m." not in html
 
 
 def test_review_changes_are_logged_with_who_and_what(client, reviewer, django_user_model):

@@ -11,11 +11,11 @@ from django.utils import timezone
 from django_tasks.signals import task_enqueued
 
 from contact import notifications
+from contact.bench import free_port
 from contact.models import Inquiry
 from tests.contact.conftest import (
     captured_logs,
     form_data,
-    free_port,
     notification_jobs,
     run_worker,
 )
@@ -148,6 +148,20 @@ def test_mail_server_down_then_up_loses_nothing(client, contact_page, smtp_serve
         inquiry.refresh_from_db()
         assert inquiry.notification_state == Inquiry.Notification.SENT
         assert inquiry.notification_attempts == 2
+
+
+def test_due_retries_do_not_starve_a_newer_inquiry(client, contact_page, smtp_server, settings):
+    """Jobs run in the order they fell due: a retry that came due after a new inquiry
+    arrived waits its turn, so an outage cannot keep new inquiries from being tried."""
+    settings.INQUIRY_NOTIFY_RETRY_DELAYS = [0]
+    smtp_server.stop()
+    first = submit(client, contact_page)
+    second = submit(client, contact_page)
+    run_worker(max_tasks=1)  # the first fails; its retry is due at once, after the second
+    run_worker(max_tasks=1)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.notification_attempts, second.notification_attempts) == (1, 1)
 
 
 def test_retries_wait_for_the_backoff_delay(client, contact_page, smtp_server, settings):

@@ -16,11 +16,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import Site
 
-from hours.cached import entry_timeout
 from hours.clock import practice_today
 from hours.demo import thanksgiving
 from hours.models import ExceptionHours, HoursException, OpeningHours, WeeklyHours
 from hours.schedule import WEEKDAYS, week_of
+from practice.generation import entry_timeout
 from practice.models import PracticeSettings
 from tests.html import inline_attributes, third_party_urls
 

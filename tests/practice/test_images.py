@@ -53,3 +53,19 @@ def test_server_error_page_is_styled_and_needs_no_database():
     assert "Something went wrong" in html
     assert "988" in html
     assert "/static/css/site.css" in html
+
+
+def test_an_article_with_a_hero_image_renders_in_ten_queries_or_fewer(
+    client, home_page, photo, django_assert_max_num_queries
+):
+    """Renditions are found through the cache once made (page cache off, as in all tests)."""
+    from articles.bench import create_article_with_references
+    from articles.models import ArticleIndexPage
+
+    article = create_article_with_references(ArticleIndexPage.objects.get(), 5, tags=2)
+    article.hero_image = photo
+    article.save_revision().publish()
+    client.get(article.url)
+    with django_assert_max_num_queries(10):
+        response = client.get(article.url)
+    assert 'property="og:image"' in response.content.decode()

@@ -29,10 +29,10 @@ class Command(BaseCommand):
         config = settings.DATABASES["default"]
         with (
             bench.scratch_directory() as scratch,
-            bench.smtp_server() as (smtp_port, mail),
+            bench.smtp_server() as mail,
             bench.throwaway_database(config) as (name, database),
         ):
-            environment = bench.server_environment(database, smtp_port, scratch)
+            environment = bench.server_environment(database, mail.port, scratch)
             self.stdout.write(f"Preparing database {name} and static files in {scratch}")
             bench.manage(environment, "migrate", "--noinput")
             bench.manage(environment, "seed_demo")

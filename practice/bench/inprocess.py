@@ -1,0 +1,178 @@
+"""The figures measured inside a Django process (`manage.py bench_measure`), against the
+benchmark's own database and cache: server time as data grows, and SQL queries per page.
+
+"Cold" means the shared cache is empty and this process has forgotten its content types,
+as after a deploy; "warm" is the same request again right after.
+"""
+
+import statistics
+import time
+import uuid
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.db import connection, reset_queries, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Site
+
+from articles.bench import create_article_with_references, create_articles
+from articles.models import ArticleIndexPage, ArticlePage
+from contact import spam
+from contact.loadtest import submission
+from contact.models import ContactPage, Inquiry
+
+ADMIN_INQUIRIES = "/admin/inquiries/"
+
+
+class Rollback(Exception):
+    pass
+
+
+def forget_caches() -> None:
+    cache.clear()
+    ContentType.objects.clear_cache()
+
+
+def request(client: Client, path: str, data: dict | None = None):
+    response = client.post(path, data) if data is not None else client.get(path)
+    if response.status_code not in (200, 303):
+        raise RuntimeError(f"{path} answered {response.status_code}")
+    return response
+
+
+def cold_milliseconds(client: Client, path: str, repeat: int) -> float:
+    """Median server time of `path` with every cache emptied before each request: what a
+    request costs when nothing (whole page or part) is cached, which is what grows."""
+    request(client, path)
+    timings = []
+    for _ in range(repeat):
+        forget_caches()
+        started = time.perf_counter()
+        request(client, path)
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
+def query_count(client: Client, path: str, data: dict | None = None) -> int:
+    reset_queries()  # the query log is a bounded deque; a full one would count nothing
+    with CaptureQueriesContext(connection) as queries:
+        request(client, path, data)
+    return len(queries)
+
+
+def create_inquiries(count: int) -> None:
+    """Add `count` inquiries: one saved through the ORM, copied in SQL (100,000 model
+    instances would take a minute), each a second older than the one before."""
+    if count <= 0:
+        return
+    first = Inquiry.objects.create(
+        name="Bench person",
+        email="bench@example.com",
+        message="A generated inquiry for measuring the admin listing.",
+        client_hash=spam.client_hash("192.0.2.1"),
+    )
+    quote = connection.ops.quote_name
+    fields = [field for field in Inquiry._meta.concrete_fields if not field.primary_key]
+    columns = ", ".join(quote(field.column) for field in fields)
+    values = ", ".join(
+        f"{quote(field.column)} - make_interval(secs => n)"
+        if field.name == "created"
+        else quote(field.column)
+        for field in fields
+    )
+    table, key = quote(Inquiry._meta.db_table), quote(Inquiry._meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {values} "  # noqa: S608 - our own names
+            f"FROM {table}, generate_series(1, %s) AS n WHERE {key} = %s",
+            [count - 1, first.pk],
+        )
+
+
+def growth(client: Client, index, *, articles: int, references: int, inquiries: int, repeat):
+    """Server time, small and large, of the article index, an article and the admin inquiry
+    listing. Everything it creates is rolled back."""
+    figures = {}
+    try:
+        with transaction.atomic():
+            for total in (10, articles):
+                create_articles(index, total - ArticlePage.objects.child_of(index).count(), tags=2)
+                figures[f"index_{total}"] = cold_milliseconds(client, index.url, repeat)
+            for count in (1, references):
+                page = create_article_with_references(index, count, tags=3)
+                figures[f"article_{count}"] = cold_milliseconds(client, page.url, repeat)
+            figures.update(_admin_listing(inquiries, repeat))
+            raise Rollback
+    except Rollback:
+        pass
+    client.logout()
+    return figures
+
+
+def _admin_listing(inquiries: int, repeat: int) -> dict[str, float]:
+    admin = get_user_model().objects.create_superuser(
+        f"bench-{uuid.uuid4().hex[:8]}", "bench@example.com", None
+    )
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(admin)
+    figures = {}
+    for total in (100, inquiries):
+        create_inquiries(total - Inquiry.objects.count())
+        figures[f"inquiries_{total}"] = cold_milliseconds(client, ADMIN_INQUIRIES, repeat)
+    return figures
+
+
+def add_bulk_content(index, *, articles: int, references: int) -> ArticlePage:
+    """Generated articles beside the demo ones, and the article the load test reads."""
+    create_articles(index, articles, tags=2)
+    return create_article_with_references(index, references, tags=3)
+
+
+def queries(client: Client, paths: dict[str, str], contact_path: str) -> dict[str, dict]:
+    """SQL queries of each page for an anonymous visitor: cold, warm, and uncached (a
+    made-up query string, which a whole-page cache neither serves nor stores, while the
+    other caches stay warm: a page rendered afresh); and of a valid contact submission."""
+    counts = {}
+    for name, path in paths.items():
+        forget_caches()
+        counts[name] = {
+            "cold": query_count(client, path),
+            "warm": query_count(client, path),
+            "uncached": query_count(client, f"{path}?uncached={uuid.uuid4().hex[:8]}"),
+        }
+    form = submission({"rendered_at": spam.sign_render_time(time.time() - 60)}, "queries")
+    forget_caches()
+    counts["contact_post"] = {
+        "cold": query_count(client, contact_path, form),
+        "warm": query_count(client, contact_path, form),
+    }
+    return counts
+
+
+def run(*, articles, references, inquiries, bulk_articles, bulk_references, repeat) -> dict:
+    site = Site.objects.get(is_default_site=True)
+    index = ArticleIndexPage.objects.descendant_of(site.root_page).get()
+    contact = ContactPage.objects.descendant_of(site.root_page).get()
+    client = Client(HTTP_HOST="127.0.0.1")
+    figures = growth(
+        client,
+        index,
+        articles=articles,
+        references=references,
+        inquiries=inquiries,
+        repeat=repeat,
+    )
+    article = add_bulk_content(index, articles=bulk_articles, references=bulk_references)
+    paths = {
+        "home": site.root_page.url,
+        "article_index": index.url,
+        "article": article.url,
+        "contact": contact.url,
+    }
+    return {
+        "paths": paths,
+        "growth": figures,
+        "queries": queries(client, paths, contact.url),
+    }

@@ -1,0 +1,51 @@
+"""Any change that can alter a public page replaces the content generation
+(practice/generation.py), which empties the page cache and the cached site data.
+
+Pages: publishing (scheduled go-live too: `publish_scheduled` publishes through the same
+code), unpublishing (scheduled expiry too), moving or reordering (the menu follows the
+tree) and deleting. A draft save changes nothing public and purges nothing. Also the
+practice details, sites, privacy settings, redirects, images and their renditions (a
+page's image URLs), documents (links in text) and tags. The office hours are in
+hours/signals.py.
+"""
+
+from django.db.models.signals import post_delete, post_save
+from taggit.models import Tag
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from practice.generation import invalidate
+
+
+def connect() -> None:
+    from practice.models import PracticeSettings
+
+    page_changes = (
+        ("published", page_published),
+        ("unpublished", page_unpublished),
+        ("moved", post_page_move),
+    )
+    for name, signal in page_changes:
+        signal.connect(invalidate, dispatch_uid=f"content-{name}")
+    post_delete.connect(invalidate, sender=Page, dispatch_uid="content-delete-Page")
+    image = get_image_model()
+    sources = (
+        PracticeSettings,
+        Site,
+        PageViewRestriction,
+        Redirect,
+        image,
+        get_document_model(),
+        Tag,
+    )
+    for model in sources:
+        for name, signal in (("save", post_save), ("delete", post_delete)):
+            signal.connect(
+                invalidate, sender=model, dispatch_uid=f"content-{name}-{model.__name__}"
+            )
+    # Renditions are made while pages render; only their removal changes a page.
+    rendition = image.get_rendition_model()
+    post_delete.connect(invalidate, sender=rendition, dispatch_uid="content-delete-rendition")

@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.urls import include, path, re_path
-from django.views.static import serve as static_serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -21,12 +20,13 @@ urlpatterns = [
 ]
 
 # Uploaded images and their renditions. A small practice site has no separate
-# file server; a proxy in front may serve MEDIA_ROOT itself and take this over.
+# file server; a proxy in front may serve these two folders itself and take this over.
+# Not the rest of MEDIA_ROOT: documents/ is only reached through Wagtail's serve view,
+# which sends them as downloads and enforces a collection's privacy.
 urlpatterns += [
     re_path(
-        rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$",
-        static_serve,
-        {"document_root": settings.MEDIA_ROOT},
+        rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>(?:original_images|images)/.*)$",
+        views.uploaded_image,
     ),
 ]
 

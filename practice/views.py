@@ -1,5 +1,6 @@
 import sys
 
+from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.template.loader import render_to_string
@@ -7,6 +8,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from django.views.static import serve as static_serve
 
 # The database cannot be reached (refused, shutting down, connection dropped): the site is
 # down for a while, not broken. IntegrityError and DataError remain 500s.
@@ -56,3 +58,9 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def uploaded_image(request, path):
+    """An uploaded image or rendition from MEDIA_ROOT, as it is set when asked."""
+    return static_serve(request, path, document_root=settings.MEDIA_ROOT)

@@ -2,6 +2,7 @@
 from the environment; dev.py and test.py relax what they must."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -71,6 +72,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.postgres",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +80,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Stored public pages are answered here, before sessions and everything after.
     "practice.page_cache.PageCacheMiddleware",
+    # Inside the page cache, which stores what this adds (it depends on the response only).
+    "practice.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -87,6 +91,14 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # After CommonMiddleware, which has checked the host name against ALLOWED_HOSTS.
     "practice.sites.CachedSiteMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes checks every login against its failure counts before the password does.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "practice.urls"
@@ -215,6 +227,27 @@ X_FRAME_OPTIONS = "DENY"
 # SVG can carry script; Wagtail only accepts raster images unless this is on.
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 
+# Admin login throttling (django-axes). Failures count per account and, separately, per
+# client address (so guessing one account from many addresses and many accounts from one
+# address are both stopped); either count reaching the limit refuses logins for that
+# account or from that address, even with the right password, until LOGIN_COOLOFF_MINUTES
+# pass without another attempt. 0 minutes: until `manage.py axes_reset`.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15)) or None
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The client address as the contact form sees it, so TRUSTED_PROXY_COUNT applies here too.
+AXES_CLIENT_IP_CALLABLE = "practice.logins.login_client_address"
+AXES_LOCKOUT_CALLABLE = "practice.logins.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Personal data: axes logs each failure at WARNING and each login at INFO. Not verbose,
+# and with the user agent added to the parameters it masks, those lines carry only the
+# path ("username: ********"). No login history is kept (AccessLog would keep every
+# staff login's address and browser for ever); the failure rows that throttling needs
+# are deleted by the first login attempt after their cool-off.
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "user_agent"]
+AXES_DISABLE_ACCESS_LOG = True
+
 # Requests from behind a proxy that terminates TLS may carry this header.
 USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
 
@@ -230,10 +263,16 @@ CROSSREF_API_URL = env("CROSSREF_API_URL", "https://api.crossref.org").rstrip("/
 DOI_LOOKUP_TIMEOUT = env_int("DOI_LOOKUP_TIMEOUT", 5)
 
 WAGTAILDOCS_EXTENSIONS = ["pdf"]
-# Documents are served through Django so that Content-Disposition is always set.
+# Documents are served through Django so that Content-Disposition is always set, with
+# Wagtail's "default-src 'none'" policy and nosniff. Never inline, not even PDFs: a file
+# someone uploaded opens in the visitor's own PDF reader, not as a page of this site.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatars from gravatar.com: they would send a hash of each editor's email address to a
+# third party, and the admin's Content-Security-Policy allows images from this site only.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_I18N_ENABLED = False
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"avif": "webp", "bmp": "webp", "gif": "gif"}
 

@@ -27,3 +27,6 @@ PAGE_CACHE_SECONDS = 0
 # Serve static files straight from the app folders, without collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Django's test client logs in without a request, which django-axes refuses; throttling is
+# switched on by the tests that check it (tests/practice/test_login_throttling.py).
+AXES_ENABLED = False

@@ -85,7 +85,9 @@ def notification_jobs():
 
 @contextmanager
 def captured_logs():
-    """Every log record, formatted, at DEBUG and above (the suite runs with -p no:logging,
+    """Every log record, formatted, that any logger emits at DEBUG and above: every logger
+    is opened to DEBUG, and the records are collected at the root and at the loggers that
+    do not pass them up to it, such as django.request (the suite runs with -p no:logging,
     so pytest's caplog is not available)."""
     records: list[str] = []
 
@@ -95,11 +97,21 @@ def captured_logs():
 
     handler = Collect(level=logging.DEBUG)
     root = logging.getLogger()
-    previous_level = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
+    loggers = [root] + [
+        logger
+        for logger in logging.Logger.manager.loggerDict.values()
+        if isinstance(logger, logging.Logger)
+    ]
+    previous_levels = [logger.level for logger in loggers]
+    collecting = [logger for logger in loggers if logger is root or not logger.propagate]
+    for logger in loggers:
+        logger.setLevel(logging.DEBUG)
+    for logger in collecting:
+        logger.addHandler(handler)
     try:
         yield records
     finally:
-        root.removeHandler(handler)
-        root.setLevel(previous_level)
+        for logger in collecting:
+            logger.removeHandler(handler)
+        for logger, level in zip(loggers, previous_levels, strict=True):
+            logger.setLevel(level)

@@ -200,6 +200,36 @@ def test_smtp_errors_and_timeouts_are_retried(client, contact_page, smtp_server,
     assert inquiry.notification_attempts == 2
 
 
+def test_no_log_line_anywhere_quotes_the_person(client, contact_page, smtp_server, settings):
+    """From the first POST to the last failed attempt: a form sent back with errors, the
+    rate limit, the stored inquiry, a mail server that refuses the message, and a worker
+    run that fails outright, with every logger (django.request included) at DEBUG."""
+    settings.INQUIRY_RATE_LIMIT = 1
+    smtp_server.handler.reply = "550 5.7.1 Message refused"
+    client.defaults["REMOTE_ADDR"] = "203.0.113.77"
+    with captured_logs() as logs:
+        invalid = client.post(contact_page.url, {**SUBMITTED, "email": "jordan.quill at home"})
+        assert invalid.status_code == 400
+        inquiry = submit(client, contact_page)
+        assert client.post(contact_page.url, SUBMITTED).status_code == 429
+        run_worker(max_tasks=1)  # the mail server refuses: retried
+        inquiry.refresh_from_db()
+        assert inquiry.notification_last_error == "SMTPDataError"
+        settings.EMAIL_USE_SSL = True  # a misconfiguration: the job fails for good
+        run_worker()
+        inquiry.refresh_from_db()
+        assert inquiry.notification_state == Inquiry.Notification.FAILED
+    log_text = "\n".join(logs)
+    # The logs did record all of it...
+    assert "Bad Request: /contact/" in log_text
+    assert "Too Many Requests: /contact/" in log_text
+    assert "SMTPDataError" in log_text
+    assert "ValueError" in log_text
+    # ...and nothing the person typed, nor their address.
+    for secret in [*SECRETS, "jordan.quill at home", "203.0.113.77"]:
+        assert secret not in log_text, secret
+
+
 def test_exhausted_retries_mark_failed_and_resend_delivers(
     client, contact_page, smtp_server, settings, admin_user
 ):

@@ -8,6 +8,7 @@ same rules give HTML for the page, plain text for feeds and Markdown-ish text fo
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -132,6 +133,9 @@ def authors_from_data(data) -> tuple[Author, ...]:
     )
 
 
+# Pure functions of a string, asked again for every author of every reference on each render
+# (sorting, the list, citations, JSON-LD): a long reference list repeats the same few names.
+@functools.lru_cache(maxsize=4096)
 def initials(given: str) -> str:
     """ "John C." -> "J. C."; "Jean-Paul" -> "J.-P."; "J.C." -> "J. C."."""
     words = [word for word in re.split(r"[\s.]+", given) if word]
@@ -401,6 +405,7 @@ def to_markdown(runs: list[Run]) -> str:
 LEADING_ARTICLE = re.compile(r"^(?:a|an|the)\s+", flags=re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=4096)
 def _sortable(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold().strip()

@@ -5,6 +5,7 @@
 a transaction that is rolled back, so the database is left as it was.
 """
 
+import datetime
 import statistics
 import time
 import uuid
@@ -24,17 +25,19 @@ BATCH = 1000
 
 
 def create_articles(index, count: int, *, tags: int = 0) -> None:
-    """Add `count` live articles under the index in a few queries (no revisions, no search)."""
+    """Add `count` live articles under the index in a few queries (no revisions, no search),
+    published a day apart up to yesterday, the last one newest, as a real archive is."""
     if count <= 0:
         return
     content_type = ContentType.objects.get_for_model(ArticlePage)
     last = index.get_last_child()
     first_step = Page._str2int(last.path[-Page.steplen :]) + 1 if last else 1
-    now = timezone.now()
+    now, today = timezone.now(), timezone.localdate()
     run = uuid.uuid4().hex[:8]
     pages = []
     for n in range(count):
         slug = f"bench-{run}-{n}"
+        days_ago = datetime.timedelta(days=count - n)
         pages.append(
             ArticlePage(
                 title=f"Benchmark article {n}",
@@ -47,10 +50,10 @@ def create_articles(index, count: int, *, tags: int = 0) -> None:
                 content_type=content_type,
                 locale_id=index.locale_id,
                 live=True,
-                first_published_at=now,
-                last_published_at=now,
+                first_published_at=now - days_ago,
+                last_published_at=now - days_ago,
                 summary="A generated article for measuring the listing.",
-                date=timezone.localdate(),
+                date=today - days_ago,
                 body=[{"type": "paragraph", "value": "<p>Generated text.</p>"}],
                 reading_minutes=1,
             )

@@ -164,6 +164,9 @@ class ArticlePage(RoutablePageMixin, Page):
 
     class Meta:
         verbose_name = "article"
+        # The index lists newest first, ten at a time: with this the database reads the
+        # newest articles and stops, instead of sorting every article for each page.
+        indexes = [models.Index(fields=["-date"], name="articles_newest_first")]
 
     def save(self, *args, **kwargs):
         words = sum(

@@ -5,17 +5,17 @@ MANAGE := $(BIN)/python manage.py
 
 .PHONY: run test lint format install lock check-deploy clean-data bench
 
-run: install ## Serve the demo site at http://127.0.0.1:8000 with the email worker
+run: $(VENV)/.installed ## Serve the demo site at http://127.0.0.1:8000 with the email worker
 	$(MANAGE) dev
 
 test: install ## The whole test suite (embedded PostgreSQL unless DATABASE_URL is set)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-bench: install ## The site as production runs it, under load from wrk: one table, and benchmarks/results/latest.json
+bench: $(VENV)/.installed ## The site as production runs it, under load from wrk: one table, and benchmarks/results/latest.json
 	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install wrk" >&2; exit 1; }
 	$(MANAGE) bench $(BENCH_ARGS)
 
-lint: install ## ruff (lint and format) and djhtml on the templates
+lint: $(VENV)/.installed ## ruff (lint and format) and djhtml on the templates
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djhtml --check templates

@@ -75,6 +75,13 @@ class Reference:
     cited_names: int = field(default=1, compare=False)
     cite_initials: bool = field(default=False, compare=False)
 
+    @functools.cached_property
+    def runs(self) -> list[Run]:
+        """The formatted reference, made once: an article's reference list and its JSON-LD
+        both need it. (cached_property writes to __dict__, which frozen allows; replace()
+        gives a new instance, so a changed field never meets a stale format.)"""
+        return reference_runs(self)
+
 
 @dataclass(frozen=True)
 class Run:

@@ -120,7 +120,7 @@ class CitationRenderer:
         return [
             {
                 "anchor": anchor(reference.key),
-                "html": mark_safe(apa.to_html(apa.reference_runs(reference))),  # noqa: S308
+                "html": mark_safe(apa.to_html(reference.runs)),  # noqa: S308
                 "backlinks": [
                     f"cite-{reference.key}-{n}" for n in range(1, self.counts[reference.key] + 1)
                 ],

@@ -29,7 +29,7 @@ def citation(reference: apa.Reference) -> dict:
         "@type": SCHEMA_TYPES.get(reference.kind, "CreativeWork"),
         "name": reference.title,
         "author": [person(author) for author in reference.authors],
-        "text": apa.to_text(apa.reference_runs(reference)),
+        "text": apa.to_text(reference.runs),
     }
     if reference.year:
         data["datePublished"] = str(reference.year)

@@ -85,3 +85,14 @@ def test_after_an_error_redis_is_left_alone_for_a_while(settings, redis_server):
     DOWN_UNTIL.clear()
     cache.set("greeting", "hello again")
     assert cache.get("greeting") == "hello again"
+
+
+def test_one_redis_client_serves_every_call(settings, redis_server):
+    """Django builds a client per cache call; ours keeps one per connection pool."""
+    settings.CACHES = redis_caches(redis_server.port, retry_seconds=0)
+    backend = cache._cache
+    reader = backend.get_client("greeting")
+    assert backend.get_client("other") is reader
+    assert backend.get_client("greeting", write=True) is reader  # one server, one pool
+    cache.set("greeting", "hello")
+    assert reader.get(cache.make_and_validate_key("greeting")) is not None

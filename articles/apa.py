@@ -375,15 +375,27 @@ def reference_runs(reference: Reference) -> list[Run]:
 
 
 def merge_runs(runs: list[Run]) -> list[Run]:
+    """Neighbouring plain runs of the same style as one run; links stay as they are."""
     merged: list[Run] = []
+    texts: list[str] = []  # of merged[-1] while it is plain and may still grow
+
+    def close() -> None:
+        if len(texts) > 1:
+            merged[-1] = Run("".join(texts), italic=merged[-1].italic)
+        texts.clear()
+
     for run in runs:
         if not run.text:
             continue
-        previous = merged[-1] if merged else None
-        if previous and previous.italic == run.italic and not previous.href and not run.href:
-            merged[-1] = Run(previous.text + run.text, italic=run.italic)
+        if texts and (run.href or run.italic != merged[-1].italic):
+            close()
+        if texts:
+            texts.append(run.text)
         else:
             merged.append(run)
+            if not run.href:
+                texts.append(run.text)
+    close()
     return merged
 
 
@@ -495,7 +507,8 @@ def distinguish_citations(references: list[Reference]) -> list[Reference]:
                 (n for n in range(1, len(names) + 1) if all(o[:n] != names[:n] for o in others)),
                 len(names),
             )
-            result[position] = replace(result[position], cited_names=needed)
+            if needed != result[position].cited_names:
+                result[position] = replace(result[position], cited_names=needed)
     return result
 
 

@@ -27,6 +27,7 @@ from contact import notifications
 from contact.export import neutralize_formula, neutralize_xlsx_formula
 from contact.forms import InquiryReviewForm, inquiry_reviewers
 from contact.models import Inquiry
+from contact.paginator import CappedCountPaginator
 
 REVIEW_ACTION = "contact.inquiry.review"
 RESEND_ACTION = "contact.inquiry.resend"
@@ -77,6 +78,9 @@ class InquiryFilterSet(WagtailFilterSet):
 
 
 class InquiryIndexView(IndexView):
+    paginator_class = CappedCountPaginator
+    results_template_name = "contact/admin/inquiry_results.html"
+
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("assigned_to")
 

@@ -167,6 +167,35 @@ def test_listing_query_count_does_not_grow_with_the_number_of_inquiries(client, 
     assert len(many) == len(few)
 
 
+def test_the_listing_counts_no_further_than_its_cap(client, reviewer, monkeypatch):
+    """Counting every inquiry reads every row, so the count stops past COUNT_CAP."""
+    monkeypatch.setattr("contact.paginator.COUNT_CAP", 30)
+    for n in range(12):
+        make_inquiry(name=f"Person {n}")
+    client.force_login(reviewer)
+    assert "12 inquiries" in client.get(INDEX).content.decode()
+
+    for n in range(12, 40):
+        make_inquiry(name=f"Person {n}")
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(INDEX).content.decode()
+    count = next(
+        q["sql"] for q in queries if "COUNT(" in q["sql"] and "contact_inquiry" in q["sql"]
+    )
+    assert "LIMIT 31" in count
+    assert "More than 30 inquiries" in first
+    assert "Page 1 of 2" in first
+    second = client.get(INDEX, {"p": 2}).content.decode()
+    assert "Page 2 of 2" in second
+    # The newest 30 of 40: the second page holds the five oldest of them.
+    assert re.findall(r"<td[^>]*>\s*Person (\d+)\s*</td>", second) == ["14", "13", "12", "11", "10"]
+    filtered = client.get(INDEX, {"status": "new"}).content.decode()
+    assert "More than 30 inquiries match" in filtered
+    # The export is the whole listing, not the counted part.
+    export = client.get(INDEX, {"export": "csv"})
+    assert len(b"".join(export.streaming_content).decode().splitlines()) == 41
+
+
 def test_export_csv_and_xlsx_of_the_current_listing(client, reviewer):
     make_inquiry(name='=HYPERLINK("http://evil.example")', email="a@example.com")
     make_inquiry(name="Closed Case", status=Inquiry.Status.CLOSED)

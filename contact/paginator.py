@@ -1,0 +1,35 @@
+"""Pages of the inbox that cost the same with a hundred inquiries or a hundred thousand.
+
+Wagtail's paginator counts every matching inquiry for "Page 1 of N", and PostgreSQL counts
+by reading every row: 28 ms at 100,000 inquiries (a spam flood the filter missed), on every
+visit to the inbox. Here counting stops past COUNT_CAP. Below it nothing changes; above it
+the listing says "More than 10,000 inquiries", its pages reach the newest 10,000, and the
+filters (received between, status) reach the rest.
+"""
+
+from django.utils.functional import cached_property
+from wagtail.admin.paginator import WagtailPaginator
+
+COUNT_CAP = 10_000
+
+
+class CappedCountPaginator(WagtailPaginator):
+    @cached_property
+    def counted(self) -> int:
+        """Matching items up to COUNT_CAP + 1: a sliced queryset counts in a subquery with
+        a LIMIT, so the scan stops there."""
+        return self.object_list[: COUNT_CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.counted > COUNT_CAP
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.counted, COUNT_CAP)
+
+    @cached_property
+    def items_count_label(self) -> str:
+        if self.capped:
+            return f"More than {COUNT_CAP:,} {self.verbose_name_plural}"
+        return super().items_count_label

@@ -26,6 +26,7 @@ from articles.forms import ArticlePageForm
 from articles.metadata import article_json_ld
 from articles.panels import ReferencesPanel
 from practice import page_cache
+from practice.routing import CachedChildRoutesMixin
 
 WORDS_PER_MINUTE = 220
 # What a tag's slug can be; anything else in ?tag= matches no tag without asking the database.
@@ -33,7 +34,7 @@ SLUG = re.compile(r"[-\w]+")
 WHOLE_NUMBER = re.compile(r"[-+]?\d+")
 
 
-class ArticleIndexPage(Page):
+class ArticleIndexPage(CachedChildRoutesMixin, Page):
     """The list of articles: newest first, ten a page, filterable by tag."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])

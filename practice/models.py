@@ -6,6 +6,7 @@ from wagtail.models import Page, Site
 from wagtail.search import index
 
 from practice.blocks import ContentBodyBlock
+from practice.routing import CachedChildRoutesMixin
 
 DEFAULT_CRISIS_NOTICE = (
     "If you are in crisis or thinking about harming yourself, call or text 988 "
@@ -114,7 +115,7 @@ class PracticeSettings(BaseSiteSetting):
         return [line for line in (self.street_address, city_line) if line]
 
 
-class HomePage(Page):
+class HomePage(CachedChildRoutesMixin, Page):
     intro = models.CharField(
         max_length=250, blank=True, help_text="A one-line welcome under the page title."
     )
@@ -170,7 +171,7 @@ class HomePage(Page):
         )
 
 
-class ContentPage(Page):
+class ContentPage(CachedChildRoutesMixin, Page):
     """About, Services, Fees and insurance: anything that is prose."""
 
     summary = models.CharField(

@@ -1,0 +1,41 @@
+"""Routing to a page's children from the cache instead of the database.
+
+Wagtail finds the page for a URL one path component at a time, and each step costs two
+queries: the child with that slug, then its specific form. Pages served from the whole-page
+cache never route, but the contact form (every GET and POST) and every page's first request
+after a change do. Here a parent keeps each child it routed to in the cache, built in the
+content generation (practice/generation.py), so publishing, unpublishing, moving or
+deleting a page is seen at once, as in the page cache. The child then routes the rest of
+the path itself, as usual: sub-pages of a routable page, a child that is not live (404).
+
+A slug that matches no child is not kept, so made-up URLs cannot fill the cache.
+"""
+
+import hashlib
+
+from django.http import Http404
+
+from practice import generation
+
+
+class CachedChildRoutesMixin:
+    def route(self, request, path_components):
+        if not path_components:
+            return super().route(request, path_components)
+        child = cached_child(self, path_components[0])
+        if child is None:
+            raise Http404
+        child._cached_parent_obj = self  # as Wagtail's route sets it: get_parent() is free
+        return child.route(request, path_components[1:])
+
+
+def cached_child(parent, slug: str):
+    """The specific child page of `parent` with this slug, live or not, or None."""
+    # Hashed: a slug in a URL can be any length, and any letters.
+    key = f"route:{parent.pk}:{hashlib.sha256(slug.encode()).hexdigest()[:32]}"
+    return generation.cached(key, lambda: _load_child(parent, slug))
+
+
+def _load_child(parent, slug: str):
+    child = parent.get_children().filter(slug=slug).first()
+    return child.specific if child is not None else None

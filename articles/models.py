@@ -63,16 +63,6 @@ class ArticleIndexPage(CachedChildRoutesMixin, Page):
             )
         )
 
-    def route(self, request, path_components):
-        """An article in one query; Wagtail's own routing asks twice (the page, then its
-        article row). Any other child, or none, is left to Wagtail."""
-        if path_components:
-            article = ArticlePage.objects.child_of(self).filter(slug=path_components[0]).first()
-            if article is not None:
-                article._cached_parent_obj = self  # as Wagtail does: get_parent() is free
-                return article.route(request, path_components[1:])
-        return super().route(request, path_components)
-
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         articles = self.articles()

@@ -3,8 +3,8 @@
 Wagtail's paginator counts every matching inquiry for "Page 1 of N", and PostgreSQL counts
 by reading every row: 28 ms at 100,000 inquiries (a spam flood the filter missed), on every
 visit to the inbox. Here counting stops past COUNT_CAP. Below it nothing changes; above it
-the listing says "More than 10,000 inquiries", its pages reach the newest 10,000, and the
-filters (received between, status) reach the rest.
+the listing says "More than 10,000 inquiries", its pages reach the first 10,000 in the
+chosen order (newest first unless sorted otherwise), and the filters reach the rest.
 """
 
 from django.utils.functional import cached_property

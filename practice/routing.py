@@ -14,6 +14,7 @@ A slug that matches no child is not kept, so made-up URLs cannot fill the cache.
 import hashlib
 
 from django.http import Http404
+from wagtail.models import Page
 
 from practice import generation
 
@@ -37,5 +38,9 @@ def cached_child(parent, slug: str):
 
 
 def _load_child(parent, slug: str):
-    child = parent.get_children().filter(slug=slug).first()
+    # Not parent.get_children(): a parent kept in the cache may still count no children
+    # (numchild) when one has been added, and treebeard then answers none without asking.
+    child = Page.objects.filter(
+        path__startswith=parent.path, depth=parent.depth + 1, slug=slug
+    ).first()
     return child.specific if child is not None else None

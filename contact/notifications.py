@@ -3,15 +3,15 @@
 Delivery is at-least-once: the inquiry row is locked (select_for_update) while its
 emails go out and each email's sent time is saved in the same transaction, so two
 workers never send the same email, and a retry only sends what has not gone out.
-An email can still go out twice if the worker dies between the SMTP server
-accepting it and the commit.
+An email can still go out twice if the worker dies, or loses its database connection,
+between the SMTP server accepting it and the commit.
 """
 
 import logging
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -39,6 +39,9 @@ DELIVERY_FIELDS = [
 
 # Connection refused, timeouts, DNS failures and every smtplib error are OSErrors.
 DELIVERY_ERRORS = (OSError, NoRecipientsConfigured)
+# The database connection lost or refused (a restart, a failover): as passing as a mail
+# outage. Other database errors (a constraint, a bug in a query) would recur on retry.
+LOST_DATABASE_ERRORS = (OperationalError, InterfaceError)
 
 
 def admin_url(inquiry: Inquiry) -> str:
@@ -87,9 +90,33 @@ def deliver(inquiry_id: int) -> str:
     "Pending" for ever) and the error is raised again, so the job shows as failed too."""
     try:
         return _deliver(inquiry_id)
+    except LOST_DATABASE_ERRORS as error:
+        return _retry_after_losing_the_database(inquiry_id, error)
     except Exception as error:
         _record_unexpected_failure(inquiry_id, error)
         raise
+
+
+def _retry_after_losing_the_database(inquiry_id: int, error: Exception) -> str:
+    """The delivery's transaction went with the connection, so an email that had gone out
+    is not recorded and goes again with the retry (at least once). The broken connection
+    is dropped and the retry queued on a new one. With the database still away that fails
+    too, and the error is raised to the worker, as any outage of its database is."""
+    connection.close_if_unusable_or_obsolete()
+    try:
+        with transaction.atomic():
+            inquiry = Inquiry.objects.select_for_update().filter(pk=inquiry_id).first()
+            if inquiry is None or inquiry.notification_state != Inquiry.Notification.PENDING:
+                return "database error; nothing left to retry"
+            return _schedule_retry(inquiry, error)
+    except DatabaseError:
+        logger.error(
+            "Notification for inquiry #%s lost the database (%s), which is still "
+            "unavailable; not retried",
+            inquiry_id,
+            type(error).__name__,
+        )
+        raise error from None
 
 
 def _record_unexpected_failure(inquiry_id: int, error: Exception) -> None:
@@ -115,8 +142,6 @@ def _record_unexpected_failure(inquiry_id: int, error: Exception) -> None:
 
 
 def _deliver(inquiry_id: int) -> str:
-    from contact.tasks import queue_notification
-
     with transaction.atomic():
         inquiry = Inquiry.objects.select_for_update().filter(pk=inquiry_id).first()
         if inquiry is None:
@@ -135,33 +160,41 @@ def _deliver(inquiry_id: int) -> str:
                 acknowledgement_email(inquiry).send()
                 inquiry.acknowledgement_sent_at = timezone.now()
         except DELIVERY_ERRORS as error:
-            inquiry.notification_attempts += 1
-            # The class name only: SMTP error texts can quote recipient addresses.
-            inquiry.notification_last_error = type(error).__name__[:100]
-            delay = retry_delay(
-                inquiry.notification_attempts,
-                settings.INQUIRY_NOTIFY_RETRY_DELAYS,
-                settings.INQUIRY_NOTIFY_MAX_ATTEMPTS,
-            )
-            if delay is None:
-                inquiry.notification_state = Inquiry.Notification.FAILED
-            else:
-                queue_notification(inquiry.pk, delay)
-            inquiry.save(update_fields=DELIVERY_FIELDS)
-            logger.warning(
-                "Notification for inquiry #%s failed with %s (attempt %s of %s); %s",
-                inquiry.pk,
-                inquiry.notification_last_error,
-                inquiry.notification_attempts,
-                settings.INQUIRY_NOTIFY_MAX_ATTEMPTS,
-                "giving up" if delay is None else f"retrying in {delay:g} seconds",
-            )
-            return "failed" if delay is None else "retry scheduled"
+            return _schedule_retry(inquiry, error)
         inquiry.notification_state = Inquiry.Notification.SENT
         inquiry.notification_last_error = ""
         inquiry.notification_attempts += 1
         inquiry.save(update_fields=DELIVERY_FIELDS)
     return "sent"
+
+
+def _schedule_retry(inquiry: Inquiry, error: Exception) -> str:
+    """Count the failed attempt and queue the next one after the backoff delay, or mark
+    the notification failed when the attempts are used up. Inside the row's transaction."""
+    from contact.tasks import queue_notification
+
+    inquiry.notification_attempts += 1
+    # The class name only: SMTP error texts can quote recipient addresses.
+    inquiry.notification_last_error = type(error).__name__[:100]
+    delay = retry_delay(
+        inquiry.notification_attempts,
+        settings.INQUIRY_NOTIFY_RETRY_DELAYS,
+        settings.INQUIRY_NOTIFY_MAX_ATTEMPTS,
+    )
+    if delay is None:
+        inquiry.notification_state = Inquiry.Notification.FAILED
+    else:
+        queue_notification(inquiry.pk, delay)
+    inquiry.save(update_fields=DELIVERY_FIELDS)
+    logger.warning(
+        "Notification for inquiry #%s failed with %s (attempt %s of %s); %s",
+        inquiry.pk,
+        inquiry.notification_last_error,
+        inquiry.notification_attempts,
+        settings.INQUIRY_NOTIFY_MAX_ATTEMPTS,
+        "giving up" if delay is None else f"retrying in {delay:g} seconds",
+    )
+    return "failed" if delay is None else "retry scheduled"
 
 
 def resend(inquiry: Inquiry) -> None:

@@ -2,16 +2,18 @@
 over real SMTP, failures retry with backoff, and nothing personal leaves the database."""
 
 import socket
+import time
 from email import message_from_bytes
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test import override_settings
 from django.utils import timezone
 from django_tasks.signals import task_enqueued
 
-from contact import notifications
-from contact.bench import free_port
+from contact import bench, notifications
+from contact.bench import MailCollector, SmtpServer, free_port
 from contact.models import Inquiry
 from tests.contact.conftest import (
     captured_logs,
@@ -341,6 +343,57 @@ def test_an_unexpected_error_marks_failed_so_staff_can_resend(
     inspect = client.get(f"/admin/inquiries/inspect/{inquiry.pk}/").content.decode()
     assert f"/admin/inquiries/resend/{inquiry.pk}/" in inspect
     client.post(f"/admin/inquiries/resend/{inquiry.pk}/")
+    run_worker()
+    inquiry.refresh_from_db()
+    assert inquiry.notification_state == Inquiry.Notification.SENT
+    assert len(smtp_server.messages) == 1
+
+
+class ConnectionCuttingCollector(MailCollector):
+    """Accepts every message; on the first, first ends every other session on the test
+    database, as a PostgreSQL restart would, and waits until they are gone."""
+
+    def __init__(self, settings_dict: dict):
+        super().__init__()
+        self.settings_dict = settings_dict
+        self.cut = False
+
+    async def handle_DATA(self, server, session, envelope):
+        if not self.cut:
+            self.cut = True
+            with bench.connect(self.settings_dict, self.settings_dict["NAME"]) as admin:
+                others = (
+                    "FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid()"
+                )
+                admin.execute(f"SELECT pg_terminate_backend(pid) {others}")  # noqa: S608
+                while admin.execute(f"SELECT count(*) {others}").fetchone()[0]:  # noqa: S608
+                    time.sleep(0.01)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_a_lost_database_connection_is_retried_not_failed(client, contact_page, smtp_server):
+    """The worker's connection dies between the email going out and its commit: the
+    delivery is retried on a new connection, and that email goes again (at least once)."""
+    inquiry = submit(client, contact_page)
+    cutter = SmtpServer(ConnectionCuttingCollector(connection.settings_dict))
+    cutter.start()
+    try:
+        with override_settings(EMAIL_PORT=cutter.port), captured_logs() as logs:
+            run_worker(max_tasks=1)
+    finally:
+        cutter.stop()
+    inquiry.refresh_from_db()
+    assert len(cutter.messages) == 1
+    assert inquiry.notification_state == Inquiry.Notification.PENDING
+    assert inquiry.notification_last_error in ("OperationalError", "InterfaceError")
+    assert inquiry.notification_attempts == 1
+    assert inquiry.notification_sent_at is None  # went out, but its record went with the connection
+    first = notification_jobs().order_by("enqueued_at").first()
+    assert first.status == "SUCCESSFUL"
+    assert first.return_value == "retry scheduled"
+    assert any("retrying in" in line for line in logs)
+
     run_worker()
     inquiry.refresh_from_db()
     assert inquiry.notification_state == Inquiry.Notification.SENT

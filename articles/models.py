@@ -26,7 +26,7 @@ from articles.forms import ArticlePageForm
 from articles.metadata import article_json_ld
 from articles.panels import ReferencesPanel
 from practice import page_cache
-from practice.routing import CachedChildRoutesMixin
+from practice.routing import CachedChildRoutesMixin, CachedViewRestrictionsMixin
 
 WORDS_PER_MINUTE = 220
 # What a tag's slug can be; anything else in ?tag= matches no tag without asking the database.
@@ -34,7 +34,7 @@ SLUG = re.compile(r"[-\w]+")
 WHOLE_NUMBER = re.compile(r"[-+]?\d+")
 
 
-class ArticleIndexPage(CachedChildRoutesMixin, Page):
+class ArticleIndexPage(CachedChildRoutesMixin, CachedViewRestrictionsMixin, Page):
     """The list of articles: newest first, ten a page, filterable by tag."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
@@ -98,7 +98,7 @@ class ArticlePageTag(TaggedItemBase):
     )
 
 
-class ArticlePage(RoutablePageMixin, Page):
+class ArticlePage(RoutablePageMixin, CachedViewRestrictionsMixin, Page):
     summary = models.CharField(
         max_length=300,
         help_text="One or two sentences, shown in listings, feeds and search engine results.",

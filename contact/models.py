@@ -8,10 +8,12 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from practice.routing import CachedViewRestrictionsMixin
+
 MESSAGE_MAX_LENGTH = 2000
 
 
-class ContactPage(RoutablePageMixin, Page):
+class ContactPage(RoutablePageMixin, CachedViewRestrictionsMixin, Page):
     """The one public page with per-visitor state: it is never cached (see views)."""
 
     intro = RichTextField(

@@ -6,7 +6,7 @@ from wagtail.models import Page, Site
 from wagtail.search import index
 
 from practice.blocks import ContentBodyBlock
-from practice.routing import CachedChildRoutesMixin
+from practice.routing import CachedChildRoutesMixin, CachedViewRestrictionsMixin
 
 DEFAULT_CRISIS_NOTICE = (
     "If you are in crisis or thinking about harming yourself, call or text 988 "
@@ -115,7 +115,7 @@ class PracticeSettings(BaseSiteSetting):
         return [line for line in (self.street_address, city_line) if line]
 
 
-class HomePage(CachedChildRoutesMixin, Page):
+class HomePage(CachedChildRoutesMixin, CachedViewRestrictionsMixin, Page):
     intro = models.CharField(
         max_length=250, blank=True, help_text="A one-line welcome under the page title."
     )
@@ -171,7 +171,7 @@ class HomePage(CachedChildRoutesMixin, Page):
         )
 
 
-class ContentPage(CachedChildRoutesMixin, Page):
+class ContentPage(CachedChildRoutesMixin, CachedViewRestrictionsMixin, Page):
     """About, Services, Fees and insurance: anything that is prose."""
 
     summary = models.CharField(

@@ -1,4 +1,4 @@
-"""Routing to a page's children from the cache instead of the database.
+"""Routing to a page, and its privacy check, from the cache instead of the database.
 
 Wagtail finds the page for a URL one path component at a time, and each step costs two
 queries: the child with that slug, then its specific form. Pages served from the whole-page
@@ -9,12 +9,17 @@ deleting a page is seen at once, as in the page cache. The child then routes the
 the path itself, as usual: sub-pages of a routable page, a child that is not live (404).
 
 A slug that matches no child is not kept, so made-up URLs cannot fill the cache.
+
+Then Wagtail checks the page's privacy settings with two more queries (its ancestors, then
+their restrictions), though most sites make no page private at all. While no page view
+restriction exists, which the cache knows in the same generation (adding or removing one
+replaces it), the answer needs no query.
 """
 
 import hashlib
 
 from django.http import Http404
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from practice import generation
 
@@ -44,3 +49,15 @@ def _load_child(parent, slug: str):
         path__startswith=parent.path, depth=parent.depth + 1, slug=slug
     ).first()
     return child.specific if child is not None else None
+
+
+class CachedViewRestrictionsMixin:
+    def get_view_restrictions(self):
+        if not any_view_restrictions():
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
+
+
+def any_view_restrictions() -> bool:
+    """Whether any page of any site is private (password, sign-in or groups)."""
+    return generation.cached("view-restrictions:any", PageViewRestriction.objects.exists)

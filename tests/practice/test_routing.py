@@ -4,6 +4,7 @@ that moves, hides or renames a page is seen on the next request."""
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction
 
 from articles.models import ArticlePage
 from practice.models import ContentPage
@@ -67,3 +68,28 @@ def test_an_unknown_slug_is_not_kept(client, demo_site):
 def _keys() -> list[str]:
     # The default test cache is Django's in-process one.
     return list(cache._cache)
+
+
+def restriction_queries(client, url: str) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return [q["sql"] for q in queries if "wagtailcore_pageviewrestriction" in q["sql"]]
+
+
+def test_privacy_is_checked_without_a_query_while_no_page_is_private(client, demo_site):
+    client.get("/about/")
+    assert restriction_queries(client, "/about/") == []
+    assert restriction_queries(client, ARTICLE) == []
+
+    about = ContentPage.objects.get(slug="about")
+    restriction = PageViewRestriction.objects.create(
+        page=about, restriction_type=PageViewRestriction.PASSWORD, password="secret-pass"
+    )
+    response = client.get("/about/")
+    assert 'name="password"' in response.content.decode()
+    assert restriction_queries(client, ARTICLE)  # some page is private: Wagtail asks again
+
+    restriction.delete()
+    assert 'name="password"' not in client.get("/about/").content.decode()
+    assert restriction_queries(client, "/about/") == []

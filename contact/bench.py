@@ -202,43 +202,57 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@contextmanager
-def gunicorn(environment: dict[str, str], log: Path, *, workers: int = 2, timeout: float = 60):
-    """gunicorn with the production config on a free loopback port; yields its base URL
-    once /healthz/ answers 200."""
-    port = free_port()
-    with log.open("wb") as output:
-        server = subprocess.Popen(  # noqa: S603 - our own interpreter and gunicorn
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--config",
-                "python:practice.gunicorn",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(workers),
-                "--access-logfile",
-                os.devnull,
-                "practice.wsgi",
-            ],
+def start_python(arguments: list[str], environment: dict[str, str], log: Path):
+    """`python <arguments>` in the project folder as a child, its output added to `log`."""
+    with log.open("ab") as output:
+        return subprocess.Popen(  # noqa: S603 - our own interpreter, our own arguments
+            [sys.executable, *arguments],
             cwd=settings.BASE_DIR,
             env=environment,
             stdout=output,
             stderr=subprocess.STDOUT,
         )
+
+
+def stop_process(process: subprocess.Popen, timeout: float = 15) -> None:
+    """Ask a child to stop, and kill it if it has not within `timeout` seconds."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextmanager
+def gunicorn(environment: dict[str, str], log: Path, *, workers: int = 2, timeout: float = 60):
+    """gunicorn with the production config on a free loopback port; yields its base URL
+    once /healthz/ answers 200."""
+    port = free_port()
+    server = start_python(
+        [
+            "-m",
+            "gunicorn",
+            "--config",
+            "python:practice.gunicorn",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            os.devnull,
+            "practice.wsgi",
+        ],
+        environment,
+        log,
+    )
     try:
         base_url = f"http://127.0.0.1:{port}"
         _wait_until_healthy(server, f"{base_url}/healthz/", log, timeout)
         yield base_url
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop_process(server)
 
 
 def _wait_until_healthy(server: subprocess.Popen, url: str, log: Path, timeout: float) -> None:

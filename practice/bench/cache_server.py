@@ -13,7 +13,7 @@ from pathlib import Path
 
 import redis
 
-from contact.bench import free_port
+from contact.bench import free_port, stop_process
 
 
 class RedisServer:
@@ -51,12 +51,7 @@ class RedisServer:
     def stop(self) -> None:
         if self.process is None:
             return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process, timeout=10)
         self.process = None
 
 

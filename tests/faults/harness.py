@@ -1,8 +1,6 @@
 """What the fault tests share: their environment, the task worker as a child process,
 polling, and questions to a test's database."""
 
-import subprocess
-import sys
 import time
 from collections import Counter
 from contextlib import contextmanager
@@ -10,7 +8,6 @@ from email import message_from_bytes
 from pathlib import Path
 
 import psycopg
-from django.conf import settings
 from django_tasks_db.models import DBTaskResult
 from psycopg import sql
 
@@ -38,38 +35,24 @@ def environment(database_url: str, smtp_port: int, scratch: Path) -> dict[str, s
 def worker(environment: dict[str, str], log: Path):
     """`manage.py db_worker` in a child process, polling often and looking for jobs of
     dead workers every second; yields the process, stopped (or killed) at the end."""
-    with log.open("ab") as output:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "manage.py",
-                "db_worker",
-                "--no-reload",
-                "--no-startup-delay",
-                "--interval",
-                "0.2",
-                "--recovery-interval",
-                "1",
-            ],
-            cwd=settings.BASE_DIR,
-            env=environment,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
+    process = bench.start_python(
+        [
+            "manage.py",
+            "db_worker",
+            "--no-reload",
+            "--no-startup-delay",
+            "--interval",
+            "0.2",
+            "--recovery-interval",
+            "1",
+        ],
+        environment,
+        log,
+    )
     try:
         yield process
     finally:
-        stop(process)
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        bench.stop_process(process)
 
 
 def wait_until(condition, what: str, timeout: float = 120) -> None:

@@ -13,7 +13,7 @@ test: install ## The whole test suite (embedded PostgreSQL unless DATABASE_URL i
 
 bench: $(VENV)/.installed ## The site as production runs it, under load from wrk: one table, and benchmarks/results/latest.json
 	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install wrk" >&2; exit 1; }
-	$(MANAGE) bench $(BENCH_ARGS)
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 lint: $(VENV)/.installed ## ruff (lint and format) and djhtml on the templates
 	$(BIN)/ruff check .

@@ -141,6 +141,7 @@ class ArticlePage(RoutablePageMixin, CachedViewRestrictionsMixin, Page):
         InlinePanel("related_links", heading="Related pages", label="Related page"),
         FieldPanel("tags"),
     ]
+    in_site_search = True  # /search/ lists these (practice/search.py)
     search_fields = [
         *Page.search_fields,
         index.SearchField("summary"),

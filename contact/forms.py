@@ -1,12 +1,9 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
-from django.contrib.auth import get_user_model
-from django.db.models import Q
-from wagtail.admin.forms import WagtailAdminModelForm
 
 from contact import spam
-from contact.models import MESSAGE_MAX_LENGTH, Inquiry
+from contact.inquiries import MESSAGE_MAX_LENGTH, Inquiry
 from contact.validators import validate_phone, validate_plain_text, validate_single_line
 
 
@@ -108,34 +105,4 @@ class InquiryForm(forms.ModelForm):
             honeypot=self.cleaned_data.get("website", ""),
             rendered_at_token=self.cleaned_data.get("rendered_at", ""),
             min_seconds=min_seconds,
-        )
-
-
-def inquiry_reviewers():
-    """Users who may be assigned an inquiry: superusers and those allowed to change one."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(
-            Q(is_superuser=True)
-            | Q(groups__permissions__codename="change_inquiry")
-            | Q(user_permissions__codename="change_inquiry")
-        )
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
-
-
-class InquiryReviewForm(WagtailAdminModelForm):
-    """What staff may change: never what the person wrote."""
-
-    class Meta:
-        model = Inquiry
-        fields = ["status", "assigned_to", "staff_notes"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["assigned_to"].queryset = inquiry_reviewers()
-        self.fields["assigned_to"].label_from_instance = lambda user: (
-            user.get_full_name() or user.get_username()
         )

@@ -1,16 +1,17 @@
-from django.conf import settings
-from django.core.validators import MaxLengthValidator
-from django.db import models
-from django.utils import timezone
+"""The contact page. Inquiries live in contact/inquiries.py, which the page's views use;
+this module only brings both together for Django."""
+
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from contact.inquiries import MESSAGE_MAX_LENGTH, Inquiry
+from contact.views import contact_form, thank_you
 from practice.routing import CachedViewRestrictionsMixin
 
-MESSAGE_MAX_LENGTH = 2000
+__all__ = ["MESSAGE_MAX_LENGTH", "ContactPage", "Inquiry"]
 
 
 class ContactPage(RoutablePageMixin, CachedViewRestrictionsMixin, Page):
@@ -39,132 +40,8 @@ class ContactPage(RoutablePageMixin, CachedViewRestrictionsMixin, Page):
 
     @path("")
     def form_view(self, request):
-        from contact.views import contact_form
-
         return contact_form(request, self)
 
     @path("thank-you/", name="thank_you")
     def thank_you_view(self, request):
-        from contact.views import thank_you
-
         return thank_you(request, self)
-
-
-class Inquiry(models.Model):
-    """A first message from a prospective client. Staff fields sit beside what the person sent."""
-
-    class Status(models.TextChoices):
-        NEW = "new", "New"
-        CONTACTED = "contacted", "Contacted"
-        SCHEDULED = "scheduled", "Scheduled"
-        REFERRED = "referred", "Referred"
-        CLOSED = "closed", "Closed"
-        SPAM = "spam", "Spam"
-
-    # Statuses that end an inquiry's life: retention counts from entering one.
-    CLOSING_STATUSES = (Status.CLOSED, Status.SPAM)
-
-    class ContactMethod(models.TextChoices):
-        EMAIL = "email", "Email"
-        PHONE = "phone", "Phone"
-
-    class ClientType(models.TextChoices):
-        NEW = "new", "New client"
-        RETURNING = "returning", "Returning client"
-
-    class Notification(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Notification failed"
-        SKIPPED = "skipped", "Not sent (spam)"
-
-    # What the person sent.
-    name = models.CharField(max_length=200)
-    email = models.EmailField()
-    phone = models.CharField(max_length=40, blank=True)
-    preferred_contact = models.CharField(
-        "preferred contact method",
-        max_length=10,
-        choices=ContactMethod.choices,
-        default=ContactMethod.EMAIL,
-    )
-    client_type = models.CharField(
-        "new or returning", max_length=10, choices=ClientType.choices, default=ClientType.NEW
-    )
-    message = models.TextField(validators=[MaxLengthValidator(MESSAGE_MAX_LENGTH)])
-    created = models.DateTimeField(auto_now_add=True, db_index=True)
-    # HMAC of the client address (contact.spam.client_hash), never the address.
-    client_hash = models.CharField(max_length=64, blank=True, editable=False)
-    spam_reason = models.CharField(max_length=20, blank=True, editable=False)
-
-    # What staff keep track of.
-    status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.NEW, db_index=True
-    )
-    assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="assigned to",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="assigned_inquiries",
-    )
-    staff_notes = models.TextField(
-        "private staff notes",
-        blank=True,
-        help_text="Only staff with access to inquiries see these.",
-    )
-
-    # Delivery of the notification email: no personal data, only the error's class name.
-    notification_state = models.CharField(
-        max_length=10, choices=Notification.choices, default=Notification.PENDING
-    )
-    notification_attempts = models.PositiveSmallIntegerField(default=0)
-    notification_last_error = models.CharField(max_length=100, blank=True)
-    notification_sent_at = models.DateTimeField(null=True, blank=True)
-    acknowledgement_sent_at = models.DateTimeField(null=True, blank=True)
-
-    # Retention (purge_inquiries) counts from here, not from arrival.
-    closed_at = models.DateTimeField(
-        "closed or marked spam", null=True, blank=True, editable=False, db_index=True
-    )
-
-    class Meta:
-        ordering = ["-created", "-pk"]
-        verbose_name = "inquiry"
-        verbose_name_plural = "inquiries"
-
-    def __str__(self):
-        # Shown in the admin's history and breadcrumbs: deliberately no personal data.
-        return f"Inquiry #{self.pk}"
-
-    def save(self, *args, **kwargs):
-        """Keep closed_at in step with the status: set when the inquiry becomes closed or
-        spam (again when it moves from one to the other), cleared when it is reopened."""
-        if self.status not in self.CLOSING_STATUSES:
-            self.closed_at = None
-        elif self.closed_at is None or self.status != self._status_before():
-            self.closed_at = timezone.now()
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "status" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "closed_at"}
-        super().save(*args, **kwargs)
-        self._stored_status = self.status
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        if "status" in instance.__dict__:  # not deferred
-            instance._stored_status = instance.status
-        return instance
-
-    def _status_before(self):
-        """The status as last loaded or saved; for a row loaded without its status, the
-        current one (so saving it keeps closed_at)."""
-        if self._state.adding:
-            return None
-        return getattr(self, "_stored_status", self.status)
-
-    @property
-    def is_spam(self) -> bool:
-        return self.status == self.Status.SPAM

@@ -8,6 +8,7 @@ between the SMTP server accepting it and the commit.
 """
 
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -18,7 +19,7 @@ from django.utils import timezone
 from wagtail.models import Site
 
 from contact.backoff import retry_delay
-from contact.models import Inquiry
+from contact.inquiries import Inquiry
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +30,9 @@ class NoRecipientsConfigured(Exception):
 
 
 # What delivery writes; the reviewer's fields (status, assignee, notes) are left alone.
+# queue_retry(inquiry_id, delay_seconds): queues the next attempt (contact.tasks).
+QueueRetry = Callable[[int, float], None]
+
 DELIVERY_FIELDS = [
     "notification_state",
     "notification_attempts",
@@ -82,22 +86,26 @@ def acknowledgement_email(inquiry: Inquiry) -> EmailMessage:
     )
 
 
-def deliver(inquiry_id: int) -> str:
-    """Send what is still unsent for the inquiry; on failure record it and schedule a retry.
+def deliver(inquiry_id: int, *, queue_retry: QueueRetry) -> str:
+    """Send what is still unsent for the inquiry; on failure record it and have
+    `queue_retry(inquiry_id, delay_seconds)` queue a retry inside the row's transaction
+    (contact.tasks passes its queue, which this module does not import).
 
     Any other error is a bug or a misconfiguration that a retry would meet again: the
     inquiry is marked failed (so the admin offers "Resend notification" instead of showing
     "Pending" for ever) and the error is raised again, so the job shows as failed too."""
     try:
-        return _deliver(inquiry_id)
+        return _deliver(inquiry_id, queue_retry)
     except LOST_DATABASE_ERRORS as error:
-        return _retry_after_losing_the_database(inquiry_id, error)
+        return _retry_after_losing_the_database(inquiry_id, error, queue_retry)
     except Exception as error:
         _record_unexpected_failure(inquiry_id, error)
         raise
 
 
-def _retry_after_losing_the_database(inquiry_id: int, error: Exception) -> str:
+def _retry_after_losing_the_database(
+    inquiry_id: int, error: Exception, queue_retry: QueueRetry
+) -> str:
     """The delivery's transaction went with the connection, so an email that had gone out
     is not recorded and goes again with the retry (at least once). The broken connection
     is dropped and the retry queued on a new one. With the database still away that fails
@@ -108,7 +116,7 @@ def _retry_after_losing_the_database(inquiry_id: int, error: Exception) -> str:
             inquiry = Inquiry.objects.select_for_update().filter(pk=inquiry_id).first()
             if inquiry is None or inquiry.notification_state != Inquiry.Notification.PENDING:
                 return "database error; nothing left to retry"
-            return _schedule_retry(inquiry, error)
+            return _schedule_retry(inquiry, error, queue_retry)
     except DatabaseError:
         logger.error(
             "Notification for inquiry #%s lost the database (%s), which is still "
@@ -141,7 +149,7 @@ def _record_unexpected_failure(inquiry_id: int, error: Exception) -> None:
     )
 
 
-def _deliver(inquiry_id: int) -> str:
+def _deliver(inquiry_id: int, queue_retry: QueueRetry) -> str:
     with transaction.atomic():
         inquiry = Inquiry.objects.select_for_update().filter(pk=inquiry_id).first()
         if inquiry is None:
@@ -160,7 +168,7 @@ def _deliver(inquiry_id: int) -> str:
                 acknowledgement_email(inquiry).send()
                 inquiry.acknowledgement_sent_at = timezone.now()
         except DELIVERY_ERRORS as error:
-            return _schedule_retry(inquiry, error)
+            return _schedule_retry(inquiry, error, queue_retry)
         inquiry.notification_state = Inquiry.Notification.SENT
         inquiry.notification_last_error = ""
         inquiry.notification_attempts += 1
@@ -168,10 +176,9 @@ def _deliver(inquiry_id: int) -> str:
     return "sent"
 
 
-def _schedule_retry(inquiry: Inquiry, error: Exception) -> str:
+def _schedule_retry(inquiry: Inquiry, error: Exception, queue_retry: QueueRetry) -> str:
     """Count the failed attempt and queue the next one after the backoff delay, or mark
     the notification failed when the attempts are used up. Inside the row's transaction."""
-    from contact.tasks import queue_notification
 
     inquiry.notification_attempts += 1
     # The class name only: SMTP error texts can quote recipient addresses.
@@ -184,7 +191,7 @@ def _schedule_retry(inquiry: Inquiry, error: Exception) -> str:
     if delay is None:
         inquiry.notification_state = Inquiry.Notification.FAILED
     else:
-        queue_notification(inquiry.pk, delay)
+        queue_retry(inquiry.pk, delay)
     inquiry.save(update_fields=DELIVERY_FIELDS)
     logger.warning(
         "Notification for inquiry #%s failed with %s (attempt %s of %s); %s",
@@ -195,14 +202,3 @@ def _schedule_retry(inquiry: Inquiry, error: Exception) -> str:
         "giving up" if delay is None else f"retrying in {delay:g} seconds",
     )
     return "failed" if delay is None else "retry scheduled"
-
-
-def resend(inquiry: Inquiry) -> None:
-    """Start delivery again with a fresh attempt count (the admin's resend action)."""
-    from contact.tasks import queue_notification
-
-    with transaction.atomic():
-        Inquiry.objects.filter(pk=inquiry.pk).update(
-            notification_state=Inquiry.Notification.PENDING, notification_attempts=0
-        )
-        queue_notification(inquiry.pk)

@@ -1,7 +1,5 @@
 """The contact form: stored first, notified later by the worker, never cached."""
 
-import ipaddress
-
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
@@ -10,48 +8,14 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from contact import spam
 from contact.forms import InquiryForm
-from contact.models import Inquiry
+from contact.inquiries import Inquiry
 from contact.ratelimit import RateLimit
 from contact.tasks import queue_notification
+from practice.clients import client_address, client_network
 
 
 def submissions_limit() -> RateLimit:
     return RateLimit("contact", settings.INQUIRY_RATE_LIMIT, window_seconds=3600)
-
-
-def client_address(request) -> str:
-    """The visitor's address as the outermost of TRUSTED_PROXY_COUNT proxies saw it.
-
-    Each proxy appends the address it received the request from to X-Forwarded-For, so
-    only the last TRUSTED_PROXY_COUNT entries are trustworthy; anything to their left is
-    whatever the client sent. With no trusted proxy, or a header too short or not an
-    address, REMOTE_ADDR is used.
-    """
-    remote_address = request.META.get("REMOTE_ADDR", "")
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies <= 0:
-        return remote_address
-    forwarded_for = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-    if len(forwarded_for) < proxies:
-        return remote_address
-    try:
-        return str(ipaddress.ip_address(forwarded_for[-proxies].strip()))
-    except ValueError:
-        return remote_address
-
-
-def client_network(address: str) -> str:
-    """What one client controls: an IPv4 address, or an IPv6 /64 (a single host is given
-    a whole /64 and can rotate through it, which would dodge a per-address limit)."""
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return address
-    if ip.version == 4:
-        return str(ip)
-    if ip.ipv4_mapped:
-        return str(ip.ipv4_mapped)
-    return str(ipaddress.ip_network(f"{ip}/64", strict=False))
 
 
 def store_inquiry(form: InquiryForm, *, client_hash: str, spam_reason: str) -> Inquiry:

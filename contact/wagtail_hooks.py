@@ -23,11 +23,11 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.log_actions import LogFormatter, log
 from wagtail.permissions import ModelPermissionPolicy
 
-from contact import notifications
 from contact.export import neutralize_formula, neutralize_xlsx_formula
-from contact.forms import InquiryReviewForm, inquiry_reviewers
 from contact.models import Inquiry
 from contact.paginator import CappedCountPaginator
+from contact.review_forms import InquiryReviewForm, inquiry_reviewers
+from contact.tasks import resend_notification
 
 REVIEW_ACTION = "contact.inquiry.review"
 RESEND_ACTION = "contact.inquiry.resend"
@@ -195,7 +195,7 @@ class ResendNotificationView(PermissionCheckedMixin, WagtailAdminTemplateMixin, 
         return str(self.object)
 
     def post(self, request, *args, **kwargs):
-        notifications.resend(self.object)
+        resend_notification(self.object)
         log(instance=self.object, action=RESEND_ACTION)
         messages.success(request, f"The notification for {self.object} is queued again.")
         return redirect("inquiries:inspect", self.object.pk)

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 
-from contact.views import client_address, client_network
+from practice.clients import client_address, client_network
 
 
 def login_client_address(request) -> str:

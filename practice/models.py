@@ -153,23 +153,6 @@ class HomePage(CachedChildRoutesMixin, CachedViewRestrictionsMixin, Page):
     class Meta:
         verbose_name = "home page"
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["latest_articles"] = self.latest_articles()
-        return context
-
-    def latest_articles(self, count: int = 3):
-        """The newest live articles of this site, bodies left out."""
-        from articles.models import ArticlePage  # articles' models import this module
-
-        return list(
-            ArticlePage.objects.descendant_of(self)
-            .live()
-            .public()
-            .defer_streamfields()
-            .order_by("-date", "-first_published_at", "-pk")[:count]
-        )
-
 
 class ContentPage(CachedChildRoutesMixin, CachedViewRestrictionsMixin, Page):
     """About, Services, Fees and insurance: anything that is prose."""
@@ -181,6 +164,7 @@ class ContentPage(CachedChildRoutesMixin, CachedViewRestrictionsMixin, Page):
 
     content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("body")]
     search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
+    in_site_search = True  # /search/ lists these (practice/search.py)
 
     parent_page_types = ["practice.HomePage", "practice.ContentPage"]
 

@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from wagtail.models import Site
 
-from articles.bench import create_article_with_references, create_articles
 from articles.feeds import ArticlesAtomFeed, ArticlesFeed
 from articles.models import ArticleIndexPage, ArticlePage
+from benchmarks.content import create_article_with_references, create_articles
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from wagtail.models import Page
 
-from articles.bench import create_articles
 from articles.models import ArticleIndexPage, ArticlePage
+from benchmarks.content import create_articles
 from practice.models import ContentPage
 
 

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 from wagtail.models import Page
 
-from articles.bench import create_articles
 from articles.models import ArticleIndexPage
+from benchmarks.content import create_articles
 from contact.models import ContactPage
 from tests.browser.conftest import DESKTOP, PHONE
 

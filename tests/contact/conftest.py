@@ -10,8 +10,8 @@ from django.core import signing
 from django_tasks_db.management.commands.db_worker import Worker
 
 from contact import spam
-from contact.bench import SmtpServer
 from contact.models import ContactPage
+from practice.processes import SmtpServer
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from contact import spam
 from contact.models import ContactPage, Inquiry
 from contact.notifications import acknowledgement_email, notification_email
-from contact.views import client_address, client_network
+from practice.clients import client_address, client_network
 from practice.models import HomePage, PracticeSettings
 from tests.contact.conftest import form_data, notification_jobs, render_token_signed_ago
 from tests.html import inline_attributes, third_party_urls

@@ -12,9 +12,10 @@ from django.test import override_settings
 from django.utils import timezone
 from django_tasks.signals import task_enqueued
 
-from contact import bench, notifications
-from contact.bench import MailCollector, SmtpServer, free_port
+from benchmarks import site
+from contact import notifications
 from contact.models import Inquiry
+from practice.processes import MailCollector, SmtpServer, free_port
 from tests.contact.conftest import (
     captured_logs,
     form_data,
@@ -269,13 +270,13 @@ def test_exhausted_retries_mark_failed_and_resend_delivers(
 
 
 def test_a_duplicate_job_does_not_send_twice(client, contact_page, smtp_server):
-    from contact.tasks import send_inquiry_notification
+    from contact.tasks import queue_notification, send_inquiry_notification
 
     inquiry = submit(client, contact_page)
     send_inquiry_notification.enqueue(inquiry.pk)
     run_worker()
     assert len(smtp_server.messages) == 1
-    assert notifications.deliver(inquiry.pk) == "already sent"
+    assert notifications.deliver(inquiry.pk, queue_retry=queue_notification) == "already sent"
 
 
 def test_acknowledgement_repeats_the_crisis_notice_and_not_the_message(
@@ -361,7 +362,7 @@ class ConnectionCuttingCollector(MailCollector):
     async def handle_DATA(self, server, session, envelope):
         if not self.cut:
             self.cut = True
-            with bench.connect(self.settings_dict, self.settings_dict["NAME"]) as admin:
+            with site.connect(self.settings_dict, self.settings_dict["NAME"]) as admin:
                 others = (
                     "FROM pg_stat_activity WHERE datname = current_database() "
                     "AND pid <> pg_backend_pid()"

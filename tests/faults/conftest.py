@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from django.db import connections
 
-from contact import bench
+from benchmarks import site
+from practice import processes
 
 
 @dataclass
@@ -33,25 +34,25 @@ def site_template(django_db_setup, django_db_blocker) -> SiteTemplate:
     # test run uses its test database).
     with django_db_blocker.unblock():
         connections.close_all()
-    with bench.connect(config, "postgres") as connection:
+    with site.connect(config, "postgres") as connection:
         connection.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
             " WHERE datname = %s AND pid <> pg_backend_pid()",
             [config["NAME"]],
         )
     with (
-        bench.scratch_directory() as scratch,
-        bench.throwaway_database(config, template=config["NAME"]) as (name, url),
+        site.scratch_directory() as scratch,
+        site.throwaway_database(config, template=config["NAME"]) as (name, url),
     ):
-        environment = bench.server_environment(url, bench.free_port(), scratch)
-        bench.manage(environment, "seed_demo")
-        bench.manage(environment, "db_worker", "--batch")
-        bench.manage(environment, "collectstatic", "--noinput")
+        environment = site.server_environment(url, processes.free_port(), scratch)
+        site.manage(environment, "seed_demo")
+        site.manage(environment, "db_worker", "--batch")
+        site.manage(environment, "collectstatic", "--noinput")
         yield SiteTemplate(name, config, scratch)
 
 
 @pytest.fixture
 def site_database(site_template) -> str:
     """A copy of the seeded database for one test; yields its DATABASE_URL."""
-    with bench.throwaway_database(site_template.config, template=site_template.name) as (_, url):
+    with site.throwaway_database(site_template.config, template=site_template.name) as (_, url):
         yield url

@@ -3,7 +3,6 @@ polling, and questions to a test's database."""
 
 import time
 from collections import Counter
-from contextlib import contextmanager
 from email import message_from_bytes
 from pathlib import Path
 
@@ -11,8 +10,9 @@ import psycopg
 from django_tasks_db.models import DBTaskResult
 from psycopg import sql
 
-from contact import bench
+from benchmarks import site
 from contact.models import Inquiry
+from practice import processes
 
 CONTACT_PATH = "/contact/"  # where seed_demo puts the contact page
 
@@ -28,31 +28,17 @@ FAULT_SETTINGS = {
 
 def environment(database_url: str, smtp_port: int, scratch: Path) -> dict[str, str]:
     """Production settings for gunicorn and the worker of one test."""
-    return {**bench.server_environment(database_url, smtp_port, scratch), **FAULT_SETTINGS}
+    return {**site.server_environment(database_url, smtp_port, scratch), **FAULT_SETTINGS}
 
 
-@contextmanager
 def worker(environment: dict[str, str], log: Path):
     """`manage.py db_worker` in a child process, polling often and looking for jobs of
     dead workers every second; yields the process, stopped (or killed) at the end."""
-    process = bench.start_python(
-        [
-            "manage.py",
-            "db_worker",
-            "--no-reload",
-            "--no-startup-delay",
-            "--interval",
-            "0.2",
-            "--recovery-interval",
-            "1",
-        ],
+    return processes.worker(
         environment,
         log,
+        *("--no-reload", "--no-startup-delay", "--interval", "0.2", "--recovery-interval", "1"),
     )
-    try:
-        yield process
-    finally:
-        bench.stop_process(process)
 
 
 def wait_until(condition, what: str, timeout: float = 120) -> None:
@@ -83,7 +69,7 @@ def inquiry_states(url: str) -> Counter:
 
 def notification_job_states(url: str) -> Counter:
     statement = "SELECT status, count(*) FROM {jobs} WHERE task_path = %s GROUP BY 1"
-    return Counter(dict(query(url, statement, [bench.NOTIFICATION_TASK])))
+    return Counter(dict(query(url, statement, [site.NOTIFICATION_TASK])))
 
 
 def inquiries_without_a_job(url: str) -> int:
@@ -93,7 +79,7 @@ def inquiries_without_a_job(url: str) -> int:
         " SELECT 1 FROM {jobs} WHERE task_path = %s"
         " AND args_kwargs -> 'args' -> 0 = to_jsonb(inquiry.id))"
     )
-    return query(url, statement, [bench.NOTIFICATION_TASK])[0][0]
+    return query(url, statement, [site.NOTIFICATION_TASK])[0][0]
 
 
 def jobs_without_an_inquiry(url: str) -> int:
@@ -101,7 +87,7 @@ def jobs_without_an_inquiry(url: str) -> int:
         "SELECT count(*) FROM {jobs} AS job WHERE task_path = %s AND NOT EXISTS ("
         " SELECT 1 FROM {inquiries} WHERE to_jsonb(id) = job.args_kwargs -> 'args' -> 0)"
     )
-    return query(url, statement, [bench.NOTIFICATION_TASK])[0][0]
+    return query(url, statement, [site.NOTIFICATION_TASK])[0][0]
 
 
 def expected_subjects(url: str) -> Counter:

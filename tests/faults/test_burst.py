@@ -3,8 +3,9 @@ error, and every notification delivered once."""
 
 import pytest
 
-from contact import bench
-from contact.loadtest import submit_many
+from benchmarks import site
+from benchmarks.loadtest import submit_many
+from practice import processes
 from tests.faults import harness
 
 # The test works in a copy of the test database; the mark has pytest-django create it.
@@ -14,16 +15,16 @@ pytestmark = pytest.mark.django_db
 def test_500_submissions_from_20_clients_are_stored_queued_and_each_delivered_once(
     site_template, site_database, tmp_path
 ):
-    with bench.smtp_server() as smtp:
+    with processes.smtp_server() as smtp:
         environment = harness.environment(site_database, smtp.port, site_template.scratch)
-        with bench.gunicorn(environment, tmp_path / "gunicorn.log") as url:
+        with processes.gunicorn(environment, tmp_path / "gunicorn.log") as url:
             result = submit_many(
                 url + harness.CONTACT_PATH, total=500, concurrency=20, min_seconds=0
             )
         assert result.statuses == {303: 500}
-        assert bench.count_rows(site_database) == {"inquiries": 500, "spam": 0, "jobs": 500}
+        assert site.count_rows(site_database) == {"inquiries": 500, "spam": 0, "jobs": 500}
 
-        bench.manage(environment, "db_worker", "--batch")
+        site.manage(environment, "db_worker", "--batch")
         messages = list(smtp.messages)
     assert harness.received_subjects(messages) == harness.expected_subjects(site_database)
     assert len(messages) == 500

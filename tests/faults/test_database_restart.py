@@ -14,8 +14,8 @@ from collections import Counter
 
 import pytest
 
-from contact import bench
-from contact.loadtest import SUBMITTED_MARKERS, ContactClient
+from benchmarks.loadtest import SUBMITTED_MARKERS, ContactClient
+from practice import processes
 from tests.faults import harness
 from tests.faults.postgres import controlled_postgres
 
@@ -81,11 +81,11 @@ def test_a_database_restart_is_a_styled_503_and_the_site_recovers_by_itself(
     site_template, site_database, tmp_path
 ):
     log = tmp_path / "gunicorn.log"
-    with controlled_postgres() as postgres, bench.smtp_server() as smtp:
+    with controlled_postgres() as postgres, processes.smtp_server() as smtp:
         postgres.restore(site_database, "practice")
         database = postgres.url("practice")
         environment = harness.environment(database, smtp.port, site_template.scratch)
-        with bench.gunicorn(environment, log) as url:
+        with processes.gunicorn(environment, log) as url:
             visitor = ContactClient(url + harness.CONTACT_PATH)
             visitor.load_form()
             assert visitor.submit() == 303

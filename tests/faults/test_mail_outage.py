@@ -3,8 +3,8 @@ it is back every notification goes out exactly once."""
 
 import pytest
 
-from contact import bench
-from contact.loadtest import submit_many
+from benchmarks.loadtest import submit_many
+from practice import processes
 from tests.faults import harness
 
 # The test works in a copy of the test database; the mark has pytest-django create it.
@@ -24,10 +24,10 @@ def attempted_during_outage(database: str, total: int) -> bool:
 def test_submissions_while_the_mail_server_is_down_are_stored_and_later_delivered_once(
     site_template, site_database, tmp_path
 ):
-    with bench.smtp_server() as smtp:
+    with processes.smtp_server() as smtp:
         environment = harness.environment(site_database, smtp.port, site_template.scratch)
         with (
-            bench.gunicorn(environment, tmp_path / "gunicorn.log") as url,
+            processes.gunicorn(environment, tmp_path / "gunicorn.log") as url,
             harness.worker(environment, tmp_path / "worker.log"),
         ):
             smtp.stop()

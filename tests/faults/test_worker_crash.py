@@ -10,8 +10,8 @@ from email import message_from_bytes
 
 import pytest
 
-from contact import bench
-from contact.loadtest import submit_many
+from benchmarks.loadtest import submit_many
+from practice import processes
 from tests.faults import harness
 
 # The test works in a copy of the test database; the mark has pytest-django create it.
@@ -21,7 +21,7 @@ STALL_AT = 5  # the notification the first worker is killed on
 TOTAL = 12
 
 
-class StallingCollector(bench.MailCollector):
+class StallingCollector(processes.MailCollector):
     """Keeps messages like MailCollector, except that the SMTP session of message number
     STALL_AT stops answering until `released` is set: at DATA (the message is never
     accepted) or at QUIT (after it was)."""
@@ -60,9 +60,9 @@ def kill_a_worker_mid_batch_then_start_another(phase: str, database: str, scratc
     """Submit TOTAL inquiries, let a worker stall on notification STALL_AT, SIGKILL it,
     then let a new worker finish; returns (the collector, what was received)."""
     handler = StallingCollector(phase)
-    with bench.smtp_server(handler) as smtp:
+    with processes.smtp_server(handler) as smtp:
         environment = harness.environment(database, smtp.port, scratch)
-        with bench.gunicorn(environment, logs / "gunicorn.log") as url:
+        with processes.gunicorn(environment, logs / "gunicorn.log") as url:
             result = submit_many(url + harness.CONTACT_PATH, TOTAL, concurrency=3, min_seconds=0)
         assert result.statuses == {303: TOTAL}
 

@@ -59,8 +59,8 @@ def test_an_article_with_a_hero_image_renders_in_ten_queries_or_fewer(
     client, home_page, photo, django_assert_max_num_queries
 ):
     """Renditions are found through the cache once made (page cache off, as in all tests)."""
-    from articles.bench import create_article_with_references
     from articles.models import ArticleIndexPage
+    from benchmarks.content import create_article_with_references
 
     article = create_article_with_references(ArticleIndexPage.objects.get(), 5, tags=2)
     article.hero_image = photo

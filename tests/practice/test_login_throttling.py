@@ -125,7 +125,7 @@ def test_axes_reset_unlocks(client, editors, limit):
 
 
 def test_behind_a_proxy_each_client_has_its_own_count(client, editors, limit, settings):
-    """The client address is the contact form's (contact.views.client_address), so with
+    """The client address is the contact form's (practice.clients.client_address), so with
     TRUSTED_PROXY_COUNT the proxy's address is not what gets locked."""
     settings.TRUSTED_PROXY_COUNT = 1
     proxy = "10.0.0.2"

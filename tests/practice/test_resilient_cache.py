@@ -5,8 +5,8 @@ A real redis-server on a free loopback port, stopped and started during the test
 import pytest
 from django.core.cache import cache, caches
 
-from practice.bench.cache_server import RedisServer
 from practice.cache import DOWN_UNTIL, ResilientRedisCache
+from practice.processes import RedisServer
 from tests.contact.conftest import captured_logs, form_data
 
 PAGES = ("/", "/about/", "/articles/", "/articles/why-i-ask-for-feedback/")

@@ -1,10 +1,10 @@
 import subprocess
-import sys
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from practice import processes
 from practice.database import embedded_data_dir, forget_exited_processes
 
 
@@ -23,11 +23,11 @@ class Command(BaseCommand):
         call_command("ensure_admin")
         host = addrport if ":" in addrport else f"127.0.0.1:{addrport}"
         self.stdout.write(f"Site: http://{host}/   Admin: http://{host}/admin/")
-        manage = [sys.executable, "manage.py"]
         children = [
-            subprocess.Popen([*manage, "db_worker", "--interval", "2"]),  # noqa: S603
-            subprocess.Popen([*manage, "runserver", addrport]),  # noqa: S603
+            processes.start_python(["manage.py", "db_worker", "--interval", "2"], None, None),
+            processes.start_python(["manage.py", "runserver", addrport], None, None),
         ]
+        interrupted = False
         try:
             # If either one dies, stop the other: half a dev server is confusing.
             while all(child.poll() is None for child in children):
@@ -36,28 +36,12 @@ class Command(BaseCommand):
                 except subprocess.TimeoutExpired:
                     continue
         except KeyboardInterrupt:
-            # Ctrl-C reached the children too: let them finish their own exit handlers
-            # (each releases its hold on the embedded database) before pushing harder.
-            self.wait_for(children, timeout=10)
+            interrupted = True
         finally:
-            for child in children:
-                if child.poll() is None:
-                    child.terminate()
-            self.wait_for(children, timeout=10)
-            for child in children:
-                if child.poll() is None:
-                    child.kill()
+            # After Ctrl-C, which reached the children too, they first get to run their own
+            # exit handlers (each releases its hold on the embedded database).
+            processes.stop_processes(children, timeout=10, signalled=interrupted)
         # A child that died before its exit handler ran would keep the embedded database
         # running after this process, its last real user, exits.
         forget_exited_processes(embedded_data_dir(settings.BASE_DIR))
         self.stdout.write("Stopped.")
-
-    @staticmethod
-    def wait_for(children, *, timeout: float) -> None:
-        for child in children:
-            try:
-                child.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                pass
-            except KeyboardInterrupt:
-                continue

@@ -1,10 +1,16 @@
 from importlib import import_module
+from importlib.util import find_spec
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-# Each app seeds its own content, in this order (later ones link to earlier ones).
-SEEDERS = ["practice.demo", "hours.demo", "articles.demo", "contact.demo"]
+
+def demo_modules() -> list[str]:
+    """Each app that has a `demo` module seeds its own content, in INSTALLED_APPS order
+    (the project's `practice` first, so later apps can link to its pages)."""
+    names = (f"{config.name}.demo" for config in apps.get_app_configs())
+    return [name for name in names if find_spec(name) is not None]
 
 
 class Command(BaseCommand):
@@ -12,6 +18,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
-            for module in SEEDERS:
+            for module in demo_modules():
                 import_module(module).seed(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo content is in place."))

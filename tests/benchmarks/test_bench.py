@@ -1,4 +1,4 @@
-"""manage.py bench (`make bench`) end to end with tiny numbers, and the parsing it relies on.
+"""python -m benchmarks (`make bench`) end to end with tiny numbers, and the parsing it relies on.
 Only that every figure is there and nothing is left behind is checked: timings belong to
 the benchmark's own table, not to tests."""
 
@@ -12,9 +12,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, connections
 
-from contact import bench
-from practice.bench import pages, wrk
-from tests.contact.test_bench import processes_listening_on
+from benchmarks import pages, site, wrk
+from benchmarks.commands import bench as bench_command
+from tests.benchmarks.test_contact import processes_listening_on
 
 WRK_OUTPUT = """Running 1s test @ http://127.0.0.1:8000/contact/
   2 threads and 8 connections
@@ -90,7 +90,7 @@ def migrated_database():
     new ones when they are next used."""
     connections.close_all()
     name = connection.settings_dict["NAME"]
-    with bench.connect(connection.settings_dict, "postgres") as server:
+    with site.connect(connection.settings_dict, "postgres") as server:
         server.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
             " WHERE datname = %s AND pid <> pg_backend_pid() AND state = 'idle'",
@@ -104,7 +104,7 @@ def test_bench_writes_every_figure_and_leaves_nothing_running(tmp_path, migrated
     output = tmp_path / "latest.json"
     out = io.StringIO()
     call_command(
-        "bench",
+        bench_command.Command(),
         f"--template={migrated_database}",
         "--seconds=1",
         "--articles=20",
@@ -154,7 +154,7 @@ def test_bench_writes_every_figure_and_leaves_nothing_running(tmp_path, migrated
     assert [figure["name"] for figure in checks if not figure["ok"]] == []
 
     database = re.search(r"Preparing database (practice_bench_\w+) ", report).group(1)
-    assert database not in bench.bench_databases(settings.DATABASES["default"])
+    assert database not in site.bench_databases(settings.DATABASES["default"])
     for server in ("gunicorn", "redis-server"):
         address = re.search(rf"{server} is serving \w+://(127\.0\.0\.1:\d+)", report).group(1)
         assert processes_listening_on(address) == [], server

@@ -3,8 +3,8 @@ from django.db import transaction
 from django.test import Client
 from wagtail.models import Site
 
-from articles.bench import create_article_with_references, create_articles, measure
 from articles.models import ArticleIndexPage, ArticlePage
+from benchmarks.content import create_article_with_references, create_articles, measure
 
 
 class Rollback(Exception):

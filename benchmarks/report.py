@@ -28,7 +28,7 @@ class Figure:
     target: str = ""
     ok: bool | None = None  # None: a figure without a target
     # A check of behaviour (no failed requests, every submission stored), not a speed or
-    # size target: it holds on any machine, so `manage.py bench` fails when it does not.
+    # size target: it holds on any machine, so `python -m benchmarks` fails when it does not.
     check: bool = False
 
     def shown(self) -> str:

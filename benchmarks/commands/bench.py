@@ -9,9 +9,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from contact import bench
-from practice.bench import load, report, wrk
-from practice.bench.cache_server import redis_server
+from benchmarks import load, report, site, wrk
+from practice import processes
 
 DEFAULT_OUTPUT = Path(settings.BASE_DIR) / "benchmarks" / "results" / "latest.json"
 WORKERS = 2
@@ -87,27 +86,29 @@ class Command(BaseCommand):
         seconds, connections = options["seconds"], options["connections"]
         config = settings.DATABASES["default"]
         with (
-            bench.scratch_directory() as scratch,
-            bench.smtp_server() as mail,
-            redis_server(scratch) as redis_url,
-            bench.throwaway_database(config, options["template"]) as (name, database),
+            site.scratch_directory() as scratch,
+            processes.smtp_server() as mail,
+            processes.redis_server(scratch) as redis_url,
+            site.throwaway_database(config, options["template"]) as (name, database),
         ):
-            environment = bench.server_environment(database, mail.port, scratch)
+            environment = site.server_environment(database, mail.port, scratch)
             if redis_url:
                 environment["REDIS_URL"] = redis_url
                 self.say(f"redis-server is serving {redis_url}")
             self.say(f"Preparing database {name} and static files in {scratch}")
             with ThreadPoolExecutor(max_workers=1) as beside:
-                static = beside.submit(bench.manage, environment, "collectstatic", "--noinput")
+                static = beside.submit(site.manage, environment, "collectstatic", "--noinput")
                 if not options["template"]:
-                    bench.manage(environment, "migrate", "--noinput")
-                bench.manage(environment, "seed_demo")
+                    site.manage(environment, "migrate", "--noinput")
+                site.manage(environment, "seed_demo")
                 static.result()
             self.say("Measuring growth and queries in-process, adding bulk content")
             measured_file = scratch / "in-process.json"
-            bench.manage(
+            site.run_python(
                 environment,
-                "bench_measure",
+                "-m",
+                "benchmarks",
+                "measure",
                 f"--output={measured_file}",
                 f"--articles={options['articles']}",
                 f"--references={options['references']}",
@@ -117,7 +118,7 @@ class Command(BaseCommand):
             )
             measured = json.loads(measured_file.read_text())
             paths = measured["paths"]
-            with bench.gunicorn(environment, scratch / "gunicorn.log", workers=WORKERS) as url:
+            with processes.gunicorn(environment, scratch / "gunicorn.log", workers=WORKERS) as url:
                 self.say(f"gunicorn is serving {url}")
                 sizes = load.page_sizes(url, paths, paths["contact"])
                 targets = {"static": sizes["stylesheet"], **paths}

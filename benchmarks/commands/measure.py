@@ -3,12 +3,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from practice.bench import inprocess
+from benchmarks import inprocess
 
 
 class Command(BaseCommand):
     help = (
-        "The in-process part of `manage.py bench`, run by it in a child against the "
+        "The in-process part of `python -m benchmarks`, run by it in a child against the "
         "benchmark's throwaway database: growth (rolled back), then bulk content (kept), "
         "then SQL queries per page. Writes JSON to --output."
     )

@@ -1,4 +1,4 @@
-"""The figures measured inside a Django process (`manage.py bench_measure`), against the
+"""The figures measured inside a Django process (`python -m benchmarks measure`), against the
 benchmark's own database and cache: server time as data grows, and SQL queries per page.
 
 "Cold" means the shared cache is empty and this process has forgotten its content types,
@@ -18,10 +18,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, Site
 
-from articles.bench import create_article_with_references, create_articles
 from articles.models import ArticleIndexPage, ArticlePage, ArticlePageTag
+from benchmarks.content import create_article_with_references, create_articles
+from benchmarks.loadtest import submission
 from contact import spam
-from contact.loadtest import submission
 from contact.models import ContactPage, Inquiry
 
 ADMIN_INQUIRIES = "/admin/inquiries/"

@@ -1,8 +1,8 @@
-"""contact.loadtest (used by the benchmark) against a real threaded HTTP server."""
+"""benchmarks.loadtest (used by the benchmark) against a real threaded HTTP server."""
 
 import pytest
 
-from contact.loadtest import LoadResult, submit_many
+from benchmarks.loadtest import LoadResult, submit_many
 from contact.models import Inquiry
 from tests.contact.conftest import notification_jobs
 

@@ -1,4 +1,4 @@
-"""manage.py bench_contact end to end, with a handful of submissions: gunicorn, the worker
+"""python -m benchmarks contact end to end, with a handful of submissions: gunicorn, the worker
 and a real SMTP server, in a throwaway database that is gone afterwards."""
 
 import io
@@ -10,7 +10,8 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from contact import bench
+from benchmarks import site
+from benchmarks.commands import contact as contact_command
 
 
 def processes_listening_on(address: str) -> list[psutil.Process]:
@@ -24,7 +25,7 @@ def processes_listening_on(address: str) -> list[psutil.Process]:
 
 def test_bench_contact_passes_its_checks_and_leaves_nothing_behind():
     out = io.StringIO()
-    call_command("bench_contact", "--total", "6", "--concurrency", "3", stdout=out)
+    call_command(contact_command.Command(), "--total", "6", "--concurrency", "3", stdout=out)
     report = out.getvalue()
     for label in ("inquiries stored", "notification jobs", "emails delivered"):
         assert f"{label:<28} {6:>10}  ok" in report
@@ -32,19 +33,19 @@ def test_bench_contact_passes_its_checks_and_leaves_nothing_behind():
         assert f"{label:<28} {0:>10}  ok" in report
     assert "FAIL" not in report
     database = re.search(r"Preparing database (practice_bench_\w+) ", report).group(1)
-    assert database not in bench.bench_databases(settings.DATABASES["default"])
+    assert database not in site.bench_databases(settings.DATABASES["default"])
     address = re.search(r"gunicorn is serving http://(127\.0\.0\.1:\d+)", report).group(1)
     assert processes_listening_on(address) == []
 
 
 def test_bench_contact_refuses_more_clients_than_submissions():
     with pytest.raises(CommandError, match="concurrency"):
-        call_command("bench_contact", "--total", "2", "--concurrency", "3")
+        call_command(contact_command.Command(), "--total", "2", "--concurrency", "3")
 
 
 def test_database_url_encodes_a_socket_directory_as_dj_database_url_reads_it():
     config = {"USER": "postgres", "PASSWORD": "", "HOST": "/run/pg sock", "PORT": "5433"}
-    parsed = dj_database_url.parse(bench.database_url(config, "practice_bench_x"))
+    parsed = dj_database_url.parse(site.database_url(config, "practice_bench_x"))
     assert (parsed["HOST"], parsed["PORT"], parsed["NAME"], parsed["USER"]) == (
         "/run/pg sock",
         5433,

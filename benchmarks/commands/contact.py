@@ -3,8 +3,9 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from contact import bench
-from contact.loadtest import SUBMITTED_MARKERS, submit_many
+from benchmarks import site
+from benchmarks.loadtest import SUBMITTED_MARKERS, submit_many
+from practice import processes
 
 CONTACT_PATH = "/contact/"  # where seed_demo puts the contact page
 
@@ -28,26 +29,26 @@ class Command(BaseCommand):
         self.failed = []
         config = settings.DATABASES["default"]
         with (
-            bench.scratch_directory() as scratch,
-            bench.smtp_server() as mail,
-            bench.throwaway_database(config) as (name, database),
+            site.scratch_directory() as scratch,
+            processes.smtp_server() as mail,
+            site.throwaway_database(config) as (name, database),
         ):
-            environment = bench.server_environment(database, mail.port, scratch)
+            environment = site.server_environment(database, mail.port, scratch)
             self.stdout.write(f"Preparing database {name} and static files in {scratch}")
-            bench.manage(environment, "migrate", "--noinput")
-            bench.manage(environment, "seed_demo")
-            bench.manage(environment, "collectstatic", "--noinput")
+            site.manage(environment, "migrate", "--noinput")
+            site.manage(environment, "seed_demo")
+            site.manage(environment, "collectstatic", "--noinput")
             # Wagtail queued search-index jobs while seeding: run them now, so that the
             # worker timing below is the notifications' alone.
-            bench.manage(environment, "db_worker", "--batch")
-            with bench.gunicorn(environment, scratch / "gunicorn.log", workers=workers) as url:
+            site.manage(environment, "db_worker", "--batch")
+            with processes.gunicorn(environment, scratch / "gunicorn.log", workers=workers) as url:
                 self.stdout.write(f"gunicorn is serving {url}")
                 self.stdout.write(f"Posting {total} submissions from {concurrency} clients")
                 result = submit_many(url + CONTACT_PATH, total, concurrency, min_seconds=0)
-            rows = bench.count_rows(database)
+            rows = site.count_rows(database)
             self.stdout.write("Running the email worker")
             started = time.perf_counter()
-            bench.manage(environment, "db_worker", "--batch")
+            site.manage(environment, "db_worker", "--batch")
             deliver_seconds = time.perf_counter() - started
             leaked = sum(
                 any(marker.encode() in message.content for marker in SUBMITTED_MARKERS)

@@ -1,4 +1,4 @@
-"""The part of `manage.py bench` that runs against gunicorn: page sizes and checks, then
+"""The part of `python -m benchmarks` that runs against gunicorn: page sizes and checks, then
 wrk on each page, then valid contact submissions, each of which must be stored."""
 
 import time
@@ -6,11 +6,10 @@ import urllib.parse
 from dataclasses import asdict
 from pathlib import Path
 
-from contact import bench
-from contact.loadtest import ContactClient, submission
-from practice.bench import pages, wrk
+from benchmarks import pages, site, wrk
+from benchmarks.loadtest import ContactClient, submission
 
-# Generated articles (articles.bench) are many and alike: the checks read the one the load
+# Generated articles (benchmarks.content) are many and alike: the checks read the one the load
 # test reads and leave the rest out.
 GENERATED_SLUG = "/bench-"
 WARM_UP_REQUESTS = 4  # enough for both workers to have served the page once
@@ -75,7 +74,7 @@ def load_contact_posts(url: str, database: str, scratch: Path, *, seconds, conne
         body=urllib.parse.urlencode(submission(hidden, "wrk")),
         cookie="; ".join(f"{cookie.name}={cookie.value}" for cookie in cookies),
     )
-    before = bench.count_rows(database)
+    before = site.count_rows(database)
     result = wrk.run_wrk(url, script, seconds=seconds, connections=connections)
     after = _settled_rows(database)
     return {
@@ -88,11 +87,11 @@ def load_contact_posts(url: str, database: str, scratch: Path, *, seconds, conne
 
 def _settled_rows(database: str, timeout: float = 10) -> dict[str, int]:
     """The row counts once the requests wrk left in flight when its time was up are done."""
-    rows = bench.count_rows(database)
+    rows = site.count_rows(database)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         time.sleep(0.5)
-        again = bench.count_rows(database)
+        again = site.count_rows(database)
         if again == rows:
             return rows
         rows = again

@@ -1,6 +1,6 @@
 """Server-time figures for articles, and the fast bulk builders they (and tests) need.
 
-`manage.py bench_articles` prints the time to render the article index with 10 and with
+`python -m benchmarks articles` prints the time to render the article index with 10 and with
 10,000 articles in the database, and an article with 1 and with 100 references. It works in
 a transaction that is rolled back, so the database is left as it was.
 """

@@ -1,6 +1,6 @@
 """Concurrent contact-form submissions over HTTP, for the benchmark script.
 
-    from contact.loadtest import submit_many
+    from benchmarks.loadtest import submit_many
     result = submit_many("http://127.0.0.1:8000/contact/", total=500, concurrency=20)
 
 Each client loads the form once (CSRF cookie, token and signed render time), waits

@@ -233,6 +233,7 @@ def run(*, articles, references, inquiries, bulk_articles, bulk_references, repe
         "article_index": index.url,
         "article": article.url,
         "contact": contact.url,
+        "thank_you": contact.url + contact.reverse_subpage("thank_you"),
     }
     return {
         "paths": paths,

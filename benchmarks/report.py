@@ -9,12 +9,18 @@ PAGES = {
     "article_index": "article index",
     "article": "article with references",
     "contact": "contact page (GET)",
+    "thank_you": "thank-you page",
 }
 LOADED = {"static": "static CSS (whitenoise)", **PAGES, "contact_post": "contact POST"}
 CACHED_PAGES = ("home", "article_index", "article")  # identical for every visitor
+# Private pages stored once and filled in per visitor (practice/per_visitor.py).
+FILLED_PAGES = ("contact", "thank_you")
 MIN_PAGE_TO_STATIC = 0.5
 MAX_ARTICLE_QUERIES = 10
 MAX_GROWTH = 1.5
+# References are formatted when the article is saved: what is left grows very little.
+MAX_REFERENCES_GROWTH = 1.15
+MAX_FILLED_P99_MS = 20
 MAX_POST_P99_MS = 100
 MAX_ASSET_GZIP_BYTES = 60_000
 
@@ -63,7 +69,7 @@ def _load(load: dict, connections: int) -> list[Figure]:
         rows.append(Figure(section, f"{label}: requests/s", run["per_second"]))
         if name != "static":
             ratio = run["per_second"] / static_rps if static_rps else 0.0
-            if name in CACHED_PAGES:
+            if name in CACHED_PAGES + FILLED_PAGES:
                 ok = ratio >= MIN_PAGE_TO_STATIC
                 rows.append(Figure(section, f"{label}: / static", ratio, "", ">= 0.50", ok))
             else:
@@ -72,6 +78,9 @@ def _load(load: dict, connections: int) -> list[Figure]:
         if name == "contact_post":
             ok = run["p99_ms"] < MAX_POST_P99_MS
             rows.append(Figure(section, f"{label}: p99", run["p99_ms"], "ms", "< 100 ms", ok))
+        elif name in FILLED_PAGES:
+            ok = run["p99_ms"] < MAX_FILLED_P99_MS
+            rows.append(Figure(section, f"{label}: p99", run["p99_ms"], "ms", "< 20 ms", ok))
         else:
             rows.append(Figure(section, f"{label}: p99", run["p99_ms"], "ms"))
         failed = run["failed"]
@@ -131,17 +140,17 @@ def _queries(queries: dict) -> list[Figure]:
 def _growth(growth: dict, sizes: dict) -> list[Figure]:
     section = "growth, server time, nothing cached"
     rows = []
-    for label, key, small, large in (
-        ("article index", "index", 10, sizes["articles"]),
-        ("article references", "article", 1, sizes["references"]),
-        ("admin inquiry listing", "inquiries", 100, sizes["inquiries"]),
+    for label, key, small, large, limit in (
+        ("article index", "index", 10, sizes["articles"], MAX_GROWTH),
+        ("article references", "article", 1, sizes["references"], MAX_REFERENCES_GROWTH),
+        ("admin inquiry listing", "inquiries", 100, sizes["inquiries"], MAX_GROWTH),
     ):
         before, after = growth[f"{key}_{small}"], growth[f"{key}_{large}"]
         ratio = after / before if before else 0.0
         rows += [
             Figure(section, f"{label}: {small:,}", before, "ms"),
             Figure(section, f"{label}: {large:,}", after, "ms"),
-            Figure(section, f"{label}: ratio", ratio, "", "<= 1.5", ratio <= MAX_GROWTH),
+            Figure(section, f"{label}: ratio", ratio, "", f"<= {limit}", ratio <= limit),
         ]
     return rows
 

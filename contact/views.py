@@ -1,8 +1,11 @@
-"""The contact form: stored first, notified later by the worker, never cached."""
+"""The contact form: stored first, notified later by the worker. Browsers and proxies
+never keep its pages; the server keeps one copy of the empty form and of the thank-you
+page, and fills in each visitor's CSRF token and render time (practice/per_visitor.py)."""
 
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
@@ -11,6 +14,7 @@ from contact.forms import InquiryForm
 from contact.inquiries import Inquiry
 from contact.ratelimit import RateLimit
 from contact.tasks import queue_notification
+from practice import per_visitor
 from practice.clients import client_address, client_network
 
 
@@ -45,16 +49,21 @@ def contact_form(request, page):
         return private(_submit(request, page))
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
-    return private(_render_form(request, page, InquiryForm()))
+    form = InquiryForm()
+    csrf_token = get_token(request)
+    per_visitor.declare(request, csrf_token=csrf_token, rendered_at=form.initial["rendered_at"])
+    return private(_render_form(request, page, form, csrf_token=csrf_token))
 
 
-def _render_form(request, page, form, status=200):
+def _render_form(request, page, form, status=200, csrf_token=None):
     # Post to the page's own address: with no action the browser posts to the current
     # one, including a "#id_email" from the error summary's links, and carries that
     # fragment through the redirect to the thank-you page.
     form.helper.form_action = page.get_url(request)
     context = page.get_context(request)
     context["form"] = form
+    if csrf_token is not None:  # the one declared to the page cache, not another mask
+        context["csrf_token"] = csrf_token
     return TemplateResponse(request, page.get_template(request), context, status=status)
 
 
@@ -91,4 +100,5 @@ def _rate_limited(request, page, limit: RateLimit):
 
 def thank_you(request, page):
     response = TemplateResponse(request, "contact/thank_you.html", page.get_context(request))
+    per_visitor.declare(request)  # nothing of the visitor's: the same for all
     return private(response)

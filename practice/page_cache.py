@@ -18,9 +18,11 @@ Only what is certainly the same for everyone is served or stored:
   if it declared that it reads those parameters (uses_query); otherwise /about/?page=2
   would be one more copy of /about/ for every number;
 - responses: status 200, not streamed, no Set-Cookie, no Vary, no Cache-Control
-  private / no-store / no-cache (the contact page sends those), and the CSRF token was
-  not used while rendering. Redirects (301 and 302) are cheap to make and a 404 can be
-  asked for at any made-up address, so neither is stored.
+  private / no-store / no-cache, and the CSRF token was not used while rendering; or a
+  private answer whose view declared which of its values are the visitor's own (the
+  contact form: practice/per_visitor.py), stored without them and filled in per
+  request. Redirects (301 and 302) are cheap to make and a 404 can be asked for at any
+  made-up address, so neither is stored.
 
 Entries carry the content generation (practice/generation.py): any change to what
 public pages show empties the cache at once. PAGE_CACHE_SECONDS bounds how long an
@@ -42,7 +44,7 @@ from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
 from django.utils.cache import cc_delim_re
 
-from practice import generation
+from practice import generation, per_visitor
 from practice.sites import ADMIN_PATH
 
 QUERY_VALUES = {
@@ -69,13 +71,21 @@ class PageCacheMiddleware:
             return self.get_response(request)
         current, entry = generation.lookup(key)
         if entry is not None:
-            return thaw(entry)
+            return thaw(request, entry)
         response = self.get_response(request)
-        if storable(request, response):
-            # With the generation read before rendering: a change made meanwhile leaves
-            # this entry unused.
-            generation.store(key, current, freeze(response), seconds)
-            response["X-Cache"] = "miss"
+        values = per_visitor.declared(request)
+        if values is not None:
+            if not per_visitor.storable(request, response):
+                return response
+            stored = per_visitor.freeze(response, values)
+        elif storable(request, response):
+            stored = freeze(response)
+        else:
+            return response
+        # With the generation read before rendering: a change made meanwhile leaves this
+        # entry unused.
+        generation.store(key, current, stored, seconds)
+        response["X-Cache"] = "miss"
         return response
 
 
@@ -130,10 +140,12 @@ def freeze(response) -> tuple:
     return response.status_code, list(response.items()), response.content
 
 
-def thaw(entry: tuple) -> HttpResponse:
-    status, headers, content = entry
+def thaw(request, entry: tuple) -> HttpResponse:
+    status, headers, content, *per_visitor_parts = entry
     response = HttpResponse(content, status=status)
     for name, value in headers:
         response[name] = value
     response["X-Cache"] = "hit"
+    if per_visitor_parts:
+        return per_visitor.fill(request, response, *per_visitor_parts)
     return response

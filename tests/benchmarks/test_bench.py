@@ -118,7 +118,7 @@ def test_bench_writes_every_figure_and_leaves_nothing_running(tmp_path, migrated
     report = out.getvalue()
     document = json.loads(output.read_text())
 
-    pages_measured = {"home", "article_index", "article", "contact"}
+    pages_measured = {"home", "article_index", "article", "contact", "thank_you"}
     assert set(document["load"]) == {"static", "contact_post"} | pages_measured
     for run in document["load"].values():
         assert run["requests"] > 0

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from contact import spam
+from contact import review_conflicts, spam
 from contact.models import MESSAGE_MAX_LENGTH, Inquiry
 from contact.validators import validate_phone, validate_plain_text, validate_single_line
 
@@ -126,8 +126,21 @@ def inquiry_reviewers():
     )
 
 
+class ReviewStateField(forms.CharField):
+    """What the form showed, signed: a marker that is never a change of its own."""
+
+    widget = forms.HiddenInput
+
+    def has_changed(self, initial, data):
+        return False
+
+
 class InquiryReviewForm(WagtailAdminModelForm):
     """What staff may change: never what the person wrote."""
+
+    # Compared with the row when saving, so that a colleague's save made meanwhile is
+    # refused instead of overwritten (contact/review_conflicts.py).
+    loaded_state = ReviewStateField(required=False)
 
     class Meta:
         model = Inquiry
@@ -138,4 +151,23 @@ class InquiryReviewForm(WagtailAdminModelForm):
         self.fields["assigned_to"].queryset = inquiry_reviewers()
         self.fields["assigned_to"].label_from_instance = lambda user: (
             user.get_full_name() or user.get_username()
+        )
+        if not self.is_bound:
+            self.initial["loaded_state"] = review_conflicts.sign_state(
+                review_conflicts.state_of(self.instance)
+            )
+
+    @property
+    def seen_state(self) -> dict | None:
+        """The reviewed fields as this form showed them; None if that is unknown."""
+        return review_conflicts.unsign_state(self.data.get("loaded_state", ""), self.instance.pk)
+
+    def submitted_state(self) -> dict:
+        """The reviewed fields as submitted, once the form is valid."""
+        assigned_to = self.cleaned_data["assigned_to"]
+        return review_conflicts.review_state(
+            self.instance.pk,
+            self.cleaned_data["status"],
+            assigned_to.pk if assigned_to else None,
+            self.cleaned_data["staff_notes"],
         )

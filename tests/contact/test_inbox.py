@@ -319,7 +319,6 @@ def test_marking_spam_as_not_spam_puts_it_in_the_inbox(client, reviewer):
 def test_closing_in_the_admin_records_when_and_reopening_clears_it(client, reviewer):
     inquiry = make_inquiry()
     client.force_login(reviewer)
-    edit_url = f"{INDEX}edit/{inquiry.pk}/"
     review(client, inquiry, {"status": "closed", "assigned_to": "", "staff_notes": ""})
     inquiry.refresh_from_db()
     assert inquiry.status == Inquiry.Status.CLOSED

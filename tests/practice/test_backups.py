@@ -371,3 +371,22 @@ def test_a_second_run_while_one_holds_the_folder_is_refused(tmp_path):
 def test_a_short_passphrase_is_refused():
     with pytest.raises(backups.BackupError, match="at least 12"):
         backups.check_passphrase("short")
+
+
+def test_compose_backs_up_daily_into_a_volume_with_the_media():
+    import yaml
+
+    compose = yaml.safe_load((settings.BASE_DIR / "docker-compose.yml").read_text())
+    service = compose["services"]["backup"]
+    command = " ".join(service["command"])
+    assert "manage.py backup" in command
+    assert "sleep 86400" in command
+    assert service["environment"]["BACKUP_DIR"] == "/backups"
+    assert service["environment"]["DATABASE_URL"] == compose["x-app"]["environment"]["DATABASE_URL"]
+    assert set(service["volumes"]) == {"media:/app/media", "backups:/backups"}
+    assert "backups" in compose["volumes"]
+    dockerfile = (settings.BASE_DIR / "Dockerfile").read_text()
+    assert "chown app:app /app/media /backups" in dockerfile  # the volume starts writable
+    readme = (settings.BASE_DIR / "README.md").read_text()
+    for variable in ("BACKUP_DIR", "BACKUP_KEEP", "BACKUP_PASSPHRASE"):
+        assert f"| `{variable}` |" in readme

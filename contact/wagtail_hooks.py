@@ -239,6 +239,7 @@ class InquiryEditView(EditView):
         conflict_form.add_error(None, explanation + " Check the form and save again.")
         for name, theirs in kept.items():
             conflict_form.add_error(name, theirs)
+        self.produced_error_code = "conflict"
         self.produced_error_message = "The inquiry was not saved: it changed meanwhile."
         return conflict_form
 

@@ -11,6 +11,7 @@ run's leftovers are removed by the next one.
 
 import contextlib
 import fcntl
+import gzip
 import io
 import json
 import os
@@ -129,22 +130,35 @@ def create_backup(
                 "tables": tables,
             },
         }
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as output:
-            sink = backup_encryption.EncryptingWriter(output, passphrase) if passphrase else output
-            with tarfile.open(fileobj=sink, mode="w|gz") as archive:
-                archive.add(work / DUMP, arcname=DUMP)
-                manifest["media"] = _add_media(archive, source.media_root)
-                _add_bytes(archive, MANIFEST, json.dumps(manifest, indent=2).encode())
-            if passphrase:
-                sink.finish()
-            output.flush()
-            os.fsync(output.fileno())
-        os.replace(partial, final)
-        _fsync_directory(directory)
+        try:
+            _write_archive(partial, work / DUMP, source.media_root, manifest, passphrase)
+            os.replace(partial, final)
+            _fsync_directory(directory)
+        except OSError as error:  # a full disk, a media file that cannot be read
+            raise BackupError(f"Could not write the backup: {error}") from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return final, manifest
+
+
+def _write_archive(
+    partial: Path, dump_file: Path, media_root: Path, manifest: dict, passphrase: str
+) -> None:
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as output:
+        sink = backup_encryption.EncryptingWriter(output, passphrase) if passphrase else output
+        # Level 6: the dump is compressed already, and most media are images.
+        with (
+            gzip.GzipFile(fileobj=sink, mode="wb", compresslevel=6, mtime=0) as compressed,
+            tarfile.open(fileobj=compressed, mode="w|") as archive,
+        ):
+            archive.add(dump_file, arcname=DUMP)
+            manifest["media"] = _add_media(archive, media_root)
+            _add_bytes(archive, MANIFEST, json.dumps(manifest, indent=2).encode())
+        if passphrase:
+            sink.finish()
+        output.flush()
+        os.fsync(output.fileno())
 
 
 def _add_media(archive: tarfile.TarFile, media_root: Path) -> dict:

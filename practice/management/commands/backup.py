@@ -1,5 +1,6 @@
 import os
 
+import psycopg
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -39,6 +40,8 @@ class Command(BaseCommand):
                 deleted = backups.rotate(directory, keep)
         except (backups.BackupError, pg_tools.ToolError) as error:
             raise CommandError(str(error)) from None
+        except psycopg.Error as error:
+            raise CommandError(f"The database refused: {error}") from None
         tables = manifest["database"]["tables"]
         media = manifest["media"]
         self.stdout.write(

@@ -1,6 +1,7 @@
 import os
 from pathlib import Path
 
+import psycopg
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
@@ -59,6 +60,8 @@ class Command(BaseCommand):
                 )
         except (backups.BackupError, pg_tools.ToolError) as error:
             raise CommandError(str(error)) from None
+        except psycopg.Error as error:
+            raise CommandError(f"The database refused: {error}") from None
         # Cached pages and site data describe the database as it was.
         cache.clear()
         tables = manifest["database"]["tables"]

@@ -41,7 +41,7 @@ class Command(BaseCommand):
         except (backups.BackupError, pg_tools.ToolError) as error:
             raise CommandError(str(error)) from None
         except psycopg.Error as error:
-            raise CommandError(f"The database refused: {error}") from None
+            raise CommandError(f"Could not use the database: {error}") from None
         tables = manifest["database"]["tables"]
         media = manifest["media"]
         self.stdout.write(

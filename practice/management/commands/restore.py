@@ -61,7 +61,7 @@ class Command(BaseCommand):
         except (backups.BackupError, pg_tools.ToolError) as error:
             raise CommandError(str(error)) from None
         except psycopg.Error as error:
-            raise CommandError(f"The database refused: {error}") from None
+            raise CommandError(f"Could not use the database: {error}") from None
         # Cached pages and site data describe the database as it was.
         cache.clear()
         tables = manifest["database"]["tables"]

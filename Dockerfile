@@ -16,7 +16,7 @@ COPY --chown=app:app . .
 # Static files are collected at build time; the values below exist only for this step.
 RUN SECRET_KEY=collectstatic-only ALLOWED_HOSTS=build DATABASE_URL=postgres://build/build \
     python manage.py collectstatic --noinput \
-    && mkdir -p /app/media && chown app:app /app/media
+    && mkdir -p /app/media /backups && chown app:app /app/media /backups
 
 USER app
 EXPOSE 8000

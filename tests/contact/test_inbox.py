@@ -50,6 +50,13 @@ def make_inquiry(**fields):
     return Inquiry.objects.create(**values)
 
 
+def review(client, inquiry, data):
+    """Post the edit form as a browser would: with the state it was opened with."""
+    page = client.get(f"{INDEX}edit/{inquiry.pk}/").content.decode()
+    token = re.search(r'name="loaded_state" value="([^"]*)"', page).group(1)
+    return client.post(f"{INDEX}edit/{inquiry.pk}/", {**data, "loaded_state": token})
+
+
 def test_reviewers_group_has_exactly_the_inquiry_permissions(db):
     codenames = set(
         Group.objects.get(name="Inquiry reviewers").permissions.values_list("codename", flat=True)
@@ -276,8 +283,10 @@ def test_review_changes_are_logged_with_who_and_what(client, reviewer, django_us
     assert 'name="message"' not in form
     assert 'name="name"' not in form
 
-    response = client.post(
-        edit_url, {"status": "contacted", "assigned_to": colleague.pk, "staff_notes": "Called."}
+    response = review(
+        client,
+        inquiry,
+        {"status": "contacted", "assigned_to": colleague.pk, "staff_notes": "Called."},
     )
     assert response.status_code == 302
     inquiry.refresh_from_db()
@@ -301,7 +310,7 @@ def test_review_changes_are_logged_with_who_and_what(client, reviewer, django_us
 def test_marking_spam_as_not_spam_puts_it_in_the_inbox(client, reviewer):
     inquiry = make_inquiry(name="Real Person", status=Inquiry.Status.SPAM)
     client.force_login(reviewer)
-    client.post(f"{INDEX}edit/{inquiry.pk}/", {"status": "new", "staff_notes": ""})
+    review(client, inquiry, {"status": "new", "staff_notes": ""})
     assert "Real Person" in client.get(INDEX).content.decode()
     entry = ModelLogEntry.objects.get(object_id=str(inquiry.pk))
     assert entry.data["changes"] == ["Status: Spam → New"]
@@ -310,15 +319,14 @@ def test_marking_spam_as_not_spam_puts_it_in_the_inbox(client, reviewer):
 def test_closing_in_the_admin_records_when_and_reopening_clears_it(client, reviewer):
     inquiry = make_inquiry()
     client.force_login(reviewer)
-    edit_url = f"{INDEX}edit/{inquiry.pk}/"
-    client.post(edit_url, {"status": "closed", "assigned_to": "", "staff_notes": ""})
+    review(client, inquiry, {"status": "closed", "assigned_to": "", "staff_notes": ""})
     inquiry.refresh_from_db()
     assert inquiry.status == Inquiry.Status.CLOSED
     assert timezone.now() - inquiry.closed_at < timedelta(minutes=1)
     html = client.get(f"{INDEX}inspect/{inquiry.pk}/").content.decode()
     assert "Closed or marked spam" in html
 
-    client.post(edit_url, {"status": "contacted", "assigned_to": "", "staff_notes": ""})
+    review(client, inquiry, {"status": "contacted", "assigned_to": "", "staff_notes": ""})
     inquiry.refresh_from_db()
     assert inquiry.closed_at is None
 
@@ -327,8 +335,9 @@ def test_only_reviewers_can_be_assigned(client, reviewer, editor):
     inquiry = make_inquiry()
     client.force_login(reviewer)
     data = {"status": "new", "assigned_to": editor.pk}
-    response = client.post(f"{INDEX}edit/{inquiry.pk}/", data)
+    response = review(client, inquiry, data)
     assert response.status_code == 200  # the form again, with the error
+    assert "Select a valid choice" in response.content.decode()
     inquiry.refresh_from_db()
     assert inquiry.assigned_to is None
 
@@ -368,10 +377,13 @@ def test_a_review_saved_while_the_worker_sends_keeps_the_sent_state(client, revi
             notification_state=Inquiry.Notification.SENT, notification_attempts=1
         )
 
+    page = client.get(f"{INDEX}edit/{inquiry.pk}/").content.decode()
+    token = re.search(r'name="loaded_state" value="([^"]*)"', page).group(1)
     pre_save.connect(worker_commits_meanwhile, sender=Inquiry)
     try:
         response = client.post(
-            f"{INDEX}edit/{inquiry.pk}/", {"status": "contacted", "staff_notes": "Called back."}
+            f"{INDEX}edit/{inquiry.pk}/",
+            {"status": "contacted", "staff_notes": "Called back.", "loaded_state": token},
         )
     finally:
         pre_save.disconnect(worker_commits_meanwhile, sender=Inquiry)

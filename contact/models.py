@@ -8,6 +8,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from practice.descriptions import plain_description
 from practice.routing import CachedViewRestrictionsMixin
 
 MESSAGE_MAX_LENGTH = 2000
@@ -36,6 +37,12 @@ class ContactPage(RoutablePageMixin, CachedViewRestrictionsMixin, Page):
 
     class Meta:
         verbose_name = "contact page"
+
+    @property
+    def summary(self) -> str:
+        """The description for search engines and search results when the Promote tab's
+        search description is empty."""
+        return plain_description(self.intro)
 
     @path("")
     def form_view(self, request):

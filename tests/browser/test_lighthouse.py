@@ -132,7 +132,10 @@ def test_lighthouse_scores_meet_the_targets(production_site, tmp_path, path):
             + retried
             + "\n"
             + lighthouse.describe(report)
-            + f"\nThe whole report: {lighthouse.RESULTS.parent / entry['report']}",
+            + f"\nThe whole report: {lighthouse.RESULTS.parent / entry['report']}"
+            # Performance scales with how busy the machine was: a quiet one here scores
+            # a benchmarkIndex near 1,700.
+            + f"\nbenchmarkIndex {entry['benchmark_index']}, load average {entry['load_average']}",
             pytrace=False,
         )
 

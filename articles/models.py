@@ -26,6 +26,7 @@ from articles.forms import ArticlePageForm
 from articles.metadata import article_json_ld
 from articles.panels import ReferencesPanel
 from practice import page_cache
+from practice.descriptions import plain_description
 from practice.routing import CachedChildRoutesMixin, CachedViewRestrictionsMixin
 
 WORDS_PER_MINUTE = 220
@@ -49,6 +50,12 @@ class ArticleIndexPage(CachedChildRoutesMixin, CachedViewRestrictionsMixin, Page
 
     class Meta:
         verbose_name = "article index page"
+
+    @property
+    def summary(self) -> str:
+        """The description for search engines and search results when the Promote tab's
+        search description is empty, as articles have in their summary field."""
+        return plain_description(self.intro)
 
     def articles(self):
         """Live articles for a listing: one query, with tags in one more, bodies left out."""

@@ -9,6 +9,7 @@ from wagtail.search import index
 
 from contact.inquiries import MESSAGE_MAX_LENGTH, Inquiry
 from contact.views import contact_form, thank_you
+from practice.descriptions import plain_description
 from practice.routing import CachedViewRestrictionsMixin
 
 __all__ = ["MESSAGE_MAX_LENGTH", "ContactPage", "Inquiry"]
@@ -37,6 +38,12 @@ class ContactPage(RoutablePageMixin, CachedViewRestrictionsMixin, Page):
 
     class Meta:
         verbose_name = "contact page"
+
+    @property
+    def summary(self) -> str:
+        """The description for search engines and search results when the Promote tab's
+        search description is empty."""
+        return plain_description(self.intro)
 
     @path("")
     def form_view(self, request):

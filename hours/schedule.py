@@ -14,6 +14,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from hours.offsets import offset_table
+
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS = (
     "January",
@@ -227,6 +229,8 @@ def to_data(schedule: Schedule, time_zone: str, today: date) -> dict:
 
     return {
         "timeZone": time_zone,
+        # The script's local time without Intl.DateTimeFormat (see hours/offsets.py).
+        "utcOffsets": [list(entry) for entry in offset_table(time_zone, today)],
         "weekly": [pairs(day) for day in schedule.weekly],
         "exceptions": [
             {

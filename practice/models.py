@@ -6,6 +6,7 @@ from wagtail.models import Page, Site
 from wagtail.search import index
 
 from practice.blocks import ContentBodyBlock
+from practice.descriptions import plain_description
 from practice.routing import CachedChildRoutesMixin, CachedViewRestrictionsMixin
 
 DEFAULT_CRISIS_NOTICE = (
@@ -152,6 +153,12 @@ class HomePage(CachedChildRoutesMixin, CachedViewRestrictionsMixin, Page):
 
     class Meta:
         verbose_name = "home page"
+
+    @property
+    def summary(self) -> str:
+        """The description for search engines and search results when the Promote tab's
+        search description is empty, as content and article pages have in their field."""
+        return plain_description(self.intro)
 
 
 class ContentPage(CachedChildRoutesMixin, CachedViewRestrictionsMixin, Page):

@@ -34,8 +34,29 @@
         return (new Date(dateValue(iso)).getUTCDay() + 6) % 7; // Monday = 0
     }
 
-    // The practice's local date (YYYY-MM-DD) and seconds since midnight at `now`.
-    function localMoment(now, timeZone) {
+    // The practice's UTC offset (seconds) at `time` (ms) from the server's table
+    // ([[from ms, seconds], ..., [end ms, null]], hours/offsets.py); null outside it.
+    function tableOffset(offsets, time) {
+        var offset = null;
+        for (var i = 0; offsets && i < offsets.length && offsets[i][0] <= time; i++) {
+            offset = offsets[i][1];
+        }
+        return offset;
+    }
+
+    // The practice's local date (YYYY-MM-DD) and seconds since midnight at `now`. From
+    // the offset table when it covers `now`: building an Intl.DateTimeFormat loads the
+    // browser's time zone data, a long pause on a phone while the page loads.
+    function localMoment(now, timeZone, offsets) {
+        var offset = tableOffset(offsets, now.getTime());
+        if (offset !== null) {
+            var local = new Date(Math.floor(now.getTime() / 1000) * 1000 + offset * 1000);
+            return {
+                date: local.toISOString().slice(0, 10),
+                seconds: local.getUTCHours() * 3600 + local.getUTCMinutes() * 60 +
+                    local.getUTCSeconds()
+            };
+        }
         var parts = {};
         new Intl.DateTimeFormat("en-US", {
             timeZone: timeZone, hourCycle: "h23", year: "numeric", month: "2-digit",
@@ -58,7 +79,7 @@
     }
 
     function statusAt(data, now) {
-        var local = localMoment(now, data.timeZone);
+        var local = localMoment(now, data.timeZone, data.utcOffsets);
         var today = intervalsOn(data, local.date);
         for (var i = 0; i < today.length; i++) {
             if (seconds(today[i][0]) <= local.seconds && local.seconds < seconds(today[i][1])) {
@@ -152,7 +173,7 @@
     }
 
     function update(data, now) {
-        var today = localMoment(now, data.timeZone).date;
+        var today = localMoment(now, data.timeZone, data.utcOffsets).date;
         var status = statusText(statusAt(data, now), today);
         var upcoming = upcomingException(data, today);
         var week = weekOf(today);

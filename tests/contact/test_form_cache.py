@@ -129,9 +129,7 @@ def test_a_signed_in_editor_gets_the_form_rendered_afresh(page_cache, admin_clie
     assert "X-Cache" not in response
 
 
-def test_a_filled_in_value_of_another_length_gets_the_right_content_length(
-    page_cache, monkeypatch
-):
+def test_a_filled_in_value_of_another_length_gets_the_right_content_length(page_cache, monkeypatch):
     Client().get("/contact/")
     monkeypatch.setitem(per_visitor._makers, "rendered_at", lambda request: "x" * 300)
     response = Client().get("/contact/")

@@ -5,7 +5,7 @@ week's hours with their exceptions and the upcoming exception."""
 import json
 import shutil
 import subprocess
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -35,7 +35,7 @@ process.stdin.on("data", (chunk) => { input += chunk; });
 process.stdin.on("end", () => {
     const answers = JSON.parse(input).map(({ data, now }) => {
         const moment = new Date(now);
-        const today = hours.localMoment(moment, data.timeZone).date;
+        const today = hours.localMoment(moment, data.timeZone, data.utcOffsets).date;
         const upcoming = hours.upcomingException(data, today);
         return {
             today,
@@ -134,3 +134,21 @@ def test_script_matches_python_around_the_clock(node):
         if answer != {key: value for key, value in want.items() if key != "case"}
     ]
     assert mismatches == []
+
+
+def test_script_without_the_offset_table_asks_intl_and_agrees(node):
+    """The table ends a year after the page was rendered (and an old cached page has
+    none): the script then falls back to Intl.DateTimeFormat, with the same answers."""
+    cases, expected = cases_and_answers(MOMENTS[::7])
+    for case in cases:
+        del case["data"]["utcOffsets"]
+    answers = run_script(cases)
+    assert [answer["today"] for answer in answers] == [want["today"] for want in expected]
+    assert [answer["status"] for answer in answers] == [want["status"] for want in expected]
+
+
+def test_script_past_the_offset_table_asks_intl(node):
+    now = utc("2026-11-02T04:30")  # 23:30 on November 1 in New York, after fall back
+    data = to_data(SCHEDULES["demo"], "America/New_York", date(2025, 10, 1))
+    assert data["utcOffsets"][-1][0] < now.timestamp() * 1000
+    assert run_script([{"data": data, "now": now.isoformat()}])[0]["today"] == "2026-11-01"

@@ -253,11 +253,9 @@ def _remove_stale_lock_files(pgdata: Path) -> None:
     """With no server running, its lock files are stale. PostgreSQL removes them itself
     only while their pid is free, which after a reboot it often is not; and the library
     cannot read a postmaster.pid that was cut short."""
-    lines = _read_postmaster_file(pgdata)
-    socket_dirs = {pgdata, _long_path_socket_dir(pgdata)}
-    if len(lines) >= 5 and lines[4].strip():
-        socket_dirs.add(Path(lines[4].strip()))
-    for directory in socket_dirs:
+    # Only the two folders the library puts this server's socket in, both its alone:
+    # another server's lock file in a shared folder is never touched.
+    for directory in (pgdata, _long_path_socket_dir(pgdata)):
         if directory.is_dir():
             for lock in directory.glob(".s.PGSQL.*.lock"):
                 lock.unlink(missing_ok=True)

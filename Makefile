@@ -11,8 +11,7 @@ run: $(VENV)/.installed ## Serve the demo site at http://127.0.0.1:8000 with the
 test: install system-packages ## The whole test suite (embedded PostgreSQL unless DATABASE_URL is set)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-bench: $(VENV)/.installed ## The site as production runs it, under load from wrk: one table, and benchmarks/results/latest.json
-	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install wrk" >&2; exit 1; }
+bench: $(VENV)/.installed system-packages ## The site as production runs it, under load from wrk: one table, and benchmarks/results/latest.json
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 lint: $(VENV)/.installed ## ruff (lint and format) and djhtml on the templates

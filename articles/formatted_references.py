@@ -6,7 +6,7 @@ references was a third slower than one with one. The page stores their result in
 (ArticlePage.formatted_references, so each revision carries its own), as JSON:
 
     {"version": apa.FORMAT_VERSION,
-     "entries": [{"key", "html", "authors", "narrative_authors", "year"}, ...],
+     "entries": "[{"key", "html", "authors", "narrative_authors", "year"}, ...]",
      "json_ld": "[...]",
      "texts": [{"digest", "parts", "anchors"}, ...],
      "items": "<li ...>...</li>..."}
@@ -16,11 +16,13 @@ say, apa.CitedAs) and their schema.org citations as JSON text ready for the page
 element (practice.jsonld.encoded): the page is kept in the cache with all this, and a
 hundred citations as nested dicts took a millisecond to unpickle. "texts" and "items" are
 the body's rich texts with their citations made and the reference list with its links back
-to them (articles/citations.py): making a hundred citations took two milliseconds.
+to them (articles/citations.py): making a hundred citations took two milliseconds. Only
+when those do not fit the body are the entries needed, so they too are kept as JSON text.
 Stored data of another version is never shown: the page formats its references afresh
 instead (see ArticlePage.reference_list).
 """
 
+import json
 from collections.abc import Iterable
 
 from articles import apa, metadata
@@ -36,7 +38,8 @@ def format_references(references: Iterable[apa.Reference], body=()) -> dict:
         "entries": [entry(reference) for reference in prepared],
         "json_ld": jsonld.encoded([metadata.citation(reference) for reference in prepared]),
     }
-    return {**data, **CitationRenderer(data).prerender(body)}
+    rendered = CitationRenderer(data).prerender(body)
+    return {**data, "entries": json.dumps(data["entries"], ensure_ascii=False), **rendered}
 
 
 def entry(reference: apa.Reference) -> dict:

@@ -43,8 +43,9 @@ def test_publishing_stores_the_formatted_references_with_the_page_and_its_revisi
     page = create_article_with_references(index, 3)
     data = stored(page)
     assert data["version"] == apa.FORMAT_VERSION
-    assert [entry["year"] for entry in data["entries"]] == ["2000", "2001", "2002"]
-    assert data["entries"][0]["html"].startswith("Author0, A. B., Second, C., &amp; Third, D.")
+    entries = json.loads(data["entries"])
+    assert [entry["year"] for entry in entries] == ["2000", "2001", "2002"]
+    assert entries[0]["html"].startswith("Author0, A. B., Second, C., &amp; Third, D.")
     assert [citation["name"] for citation in json.loads(data["json_ld"])] == [
         "Study number 0",
         "Study number 1",
@@ -75,7 +76,9 @@ def test_an_outdated_version_is_never_shown(client, demo_site):
     data = stored(page)
     data["version"] = apa.FORMAT_VERSION - 1
     data["items"] = "<li>Stale list</li>"
-    data["entries"] = [{**entry, "html": "Stale entry"} for entry in data["entries"]]
+    data["entries"] = json.dumps(
+        [{**entry, "html": "Stale entry"} for entry in json.loads(data["entries"])]
+    )
     data["texts"] = [{**text, "parts": ["Stale text"]} for text in data["texts"]]
     store(page, data)
     html = client.get(page.url).content.decode()

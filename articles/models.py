@@ -227,13 +227,13 @@ class ArticlePage(RoutablePageMixin, CachedViewRestrictionsMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         practice = PracticeSettings.for_request(request)
-        references = self.reference_list()
+        formatted = self.reference_list()
         tags = list(self.tags.all())
         author_name = self.author_name(practice)
         social_image = self.hero_image.get_rendition("fill-1200x630") if self.hero_image else None
         url = self.get_full_url(request)
         context.update(
-            citations=CitationRenderer.for_page(references, self.body),
+            citations=CitationRenderer.for_page(formatted, self.body),
             practice=practice,
             author_name=author_name,
             tags=tags,
@@ -244,7 +244,7 @@ class ArticlePage(RoutablePageMixin, CachedViewRestrictionsMixin, Page):
                 url=url,
                 author_name=author_name,
                 publisher_name=practice.practice_name,
-                citations=formatted_references.json_ld_citations(references),
+                citations=formatted_references.json_ld_citations(formatted),
                 tags=tags,
                 image_url=social_image.full_url if social_image else "",
             ),

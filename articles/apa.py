@@ -31,6 +31,14 @@ KINDS = {
 # Titles of these works are italic in the reference list (and so in citations without author).
 ITALIC_TITLE_KINDS = {BOOK, REPORT, WEB_PAGE}
 
+# The version of what this module (with articles/metadata.py's `citation`) makes of a
+# reference. Articles store their formatted reference list when saved
+# (articles/formatted_references.py) and show it only while its version is this one. When
+# you change the output, bump it and add a migration that re-formats the stored lists:
+# `manage.py makemigrations articles --empty -n reformat_references_vN`, with
+# `operations = [reformat.after_migrate()]` (see articles/reformat.py and 0003).
+FORMAT_VERSION = 1
+
 NAME_SUFFIXES = {"jr.", "sr.", "jr", "sr", "ii", "iii", "iv", "v"}
 MAX_LISTED_AUTHORS = 20
 
@@ -546,15 +554,37 @@ def short_authors(reference: Reference, *, narrative: bool = False) -> str:
     return ", ".join(names[:shown]) + ", et al."
 
 
+class CitedAs(NamedTuple):
+    """How a reference's in-text citations read, but for the page cited: what an article
+    stores of each reference, so that its citations are made without the reference."""
+
+    authors: str  # "Norcross & Lambert"
+    narrative_authors: str  # "Norcross and Lambert"
+    year: str  # "2018", "2018a", "n.d."
+
+    def when(self, locator: str = "") -> str:
+        return ", ".join(part for part in (self.year, page_locator(locator)) if part)
+
+    def parts(self, locator: str = "") -> str:
+        return f"{self.authors}, {self.when(locator)}"
+
+    def text(self, locator: str = "", *, narrative: bool = False) -> str:
+        if narrative:
+            return f"{self.narrative_authors} ({self.when(locator)})"
+        return f"({self.parts(locator)})"
+
+
+def cited_as(reference: Reference) -> CitedAs:
+    return CitedAs(
+        short_authors(reference), short_authors(reference, narrative=True), year_label(reference)
+    )
+
+
 def citation_parts(reference: Reference, locator: str = "") -> str:
     """What goes inside the parentheses: "Norcross & Lambert, 2018, p. 307"."""
-    when = ", ".join(part for part in (year_label(reference), page_locator(locator)) if part)
-    return f"{short_authors(reference)}, {when}"
+    return cited_as(reference).parts(locator)
 
 
 def citation_text(reference: Reference, locator: str = "", *, narrative: bool = False) -> str:
     """(Norcross & Lambert, 2018, p. 307) or, narrative, Norcross and Lambert (2018, p. 307)."""
-    if narrative:
-        when = ", ".join(part for part in (year_label(reference), page_locator(locator)) if part)
-        return f"{short_authors(reference, narrative=True)} ({when})"
-    return f"({citation_parts(reference, locator)})"
+    return cited_as(reference).text(locator, narrative=narrative)

@@ -1,6 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = "Articles"
+
+    def ready(self):
+        from articles import reformat
+
+        # Sent once per app after every migrate; this app's is enough.
+        post_migrate.connect(reformat.run_requested, sender=self)

@@ -51,8 +51,10 @@ def citation(reference: apa.Reference) -> dict:
 
 
 def article_json_ld(
-    page, *, url, author_name, publisher_name, references, tags, image_url=""
+    page, *, url, author_name, publisher_name, citations, tags, image_url=""
 ) -> dict:
+    """`citations`: a list of what `citation` makes, or the list encoded as JSON (what
+    articles store; practice.jsonld.EncodedJSON)."""
     modified = page.updated or (
         timezone.localdate(page.last_published_at) if page.last_published_at else None
     )
@@ -68,7 +70,7 @@ def article_json_ld(
         "author": {"@type": "Person", "name": author_name} if author_name else None,
         "publisher": {"@type": "Organization", "name": publisher_name},
         "keywords": [tag.name for tag in tags],
-        "citation": [citation(reference) for reference in references],
+        "citation": citations,
     }
     if image_url:
         data["image"] = image_url

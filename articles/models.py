@@ -18,7 +18,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from articles import apa
+from articles import apa, formatted_references
 from articles.blocks import ArticleBodyBlock
 from articles.citations import CitationRenderer, cited_keys
 from articles.fields import AuthorListField
@@ -125,6 +125,10 @@ class ArticlePage(RoutablePageMixin, CachedViewRestrictionsMixin, Page):
     tags = ClusterTaggableManager(through=ArticlePageTag, blank=True)
     body = StreamField(ArticleBodyBlock())
     reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
+    # The references as the page shows them, made whenever the page is cleaned (every save
+    # of a revision, every publish) so that rendering formats nothing; see
+    # articles/formatted_references.py.
+    formatted_references = models.JSONField(default=dict, blank=True, editable=False)
 
     content_panels = [
         *Page.content_panels,
@@ -174,9 +178,36 @@ class ArticlePage(RoutablePageMixin, CachedViewRestrictionsMixin, Page):
         self.reading_minutes = max(1, math.ceil(words / WORDS_PER_MINUTE))
         return super().save(*args, **kwargs)
 
-    def apa_references(self) -> list[apa.Reference]:
-        """The references in APA order; in previews, the unsaved ones from the editor."""
-        return apa.prepare(reference.as_apa() for reference in self.references.all())
+    def full_clean(self, *args, **kwargs):
+        # Wagtail cleans a page before it saves a revision and before it saves a live
+        # page, so every revision and every published page carries its formatted list.
+        self.format_references()
+        super().full_clean(*args, **kwargs)
+
+    def minimal_clean(self):
+        # What Wagtail does instead of full_clean when it saves a page that is not live.
+        self.format_references()
+        super().minimal_clean()
+
+    def format_references(self) -> None:
+        """Formats the references (in the editor, the unsaved ones) for formatted_references."""
+        self.formatted_references = formatted_references.format_references(
+            (reference.as_apa() for reference in self.references.all()), self.body
+        )
+
+    def reference_list(self) -> dict:
+        """The formatted references: as stored, or formatted now if they were stored by
+        another version of the formatter (before `manage.py reformat_references` has run)."""
+        if formatted_references.is_current(self.formatted_references):
+            return self.formatted_references
+        return formatted_references.format_references(
+            reference.as_apa() for reference in self.references.all()
+        )
+
+    def serve_preview(self, request, mode_name):
+        # The editor's form was cleaned before its references were put on the page.
+        self.format_references()
+        return super().serve_preview(request, mode_name)
 
     @path("references/<slug:export_format>/", name="references_export")
     def references_export(self, request, export_format):
@@ -204,13 +235,13 @@ class ArticlePage(RoutablePageMixin, CachedViewRestrictionsMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         practice = PracticeSettings.for_request(request)
-        references = self.apa_references()
+        formatted = self.reference_list()
         tags = list(self.tags.all())
         author_name = self.author_name(practice)
         social_image = self.hero_image.get_rendition("fill-1200x630") if self.hero_image else None
         url = self.get_full_url(request)
         context.update(
-            citations=CitationRenderer(references),
+            citations=CitationRenderer.for_page(formatted, self.body),
             practice=practice,
             author_name=author_name,
             tags=tags,
@@ -221,7 +252,7 @@ class ArticlePage(RoutablePageMixin, CachedViewRestrictionsMixin, Page):
                 url=url,
                 author_name=author_name,
                 publisher_name=practice.practice_name,
-                references=references,
+                citations=formatted_references.json_ld_citations(formatted),
                 tags=tags,
                 image_url=social_image.full_url if social_image else "",
             ),

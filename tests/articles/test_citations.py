@@ -5,6 +5,7 @@ import re
 from articles import apa
 from articles.blocks import ArticleBodyBlock
 from articles.citations import CitationRenderer, cited_keys
+from articles.formatted_references import format_references
 
 NORCROSS = apa.Reference(
     kind=apa.JOURNAL_ARTICLE,
@@ -37,7 +38,7 @@ def backlinks(citations) -> dict[str, list[str]]:
 
 
 def renderer():
-    return CitationRenderer(apa.prepare([NORCROSS, FLUCKIGER]))
+    return CitationRenderer(format_references([NORCROSS, FLUCKIGER]))
 
 
 def test_one_citation_becomes_a_parenthetical_link():

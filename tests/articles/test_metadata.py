@@ -15,7 +15,7 @@ def test_empty_values_are_left_out_but_citation_is_always_there():
         last_published_at=None,
     )
     data = article_json_ld(
-        page, url="https://x.example/a/", author_name="", publisher_name="P", references=[], tags=[]
+        page, url="https://x.example/a/", author_name="", publisher_name="P", citations=[], tags=[]
     )
     assert "author" not in data
     assert "description" not in data

@@ -351,6 +351,8 @@ def test_json_ld_cannot_close_its_script(client, demo_site):
     reference = article.references.first()
     reference.title = "</script><script>alert(1)</script>"
     reference.save()
+    # References change with their page (they are formatted when it is saved), as in the editor.
+    article.save_revision().publish()
     html = client.get(article.url).content.decode()
     assert "<script>alert(1)" not in html
     [data] = [item for item in json_ld(html) if item.get("@type") == "Article"]

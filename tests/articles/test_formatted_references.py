@@ -12,8 +12,8 @@ from django.db.models.signals import post_migrate
 from wagtail.models import Revision
 
 from articles import apa, reformat
-from benchmarks.content import create_article_with_references
 from articles.models import ArticleIndexPage, ArticlePage
+from benchmarks.content import create_article_with_references
 from practice import generation
 
 DEMO_SLUG = "update-on-therapy-partners"  # grouped and repeated citations, two references

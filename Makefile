@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint format install lock check-deploy clean-data bench
+.PHONY: run test lint format install lock check-deploy clean-data bench screenshots
 
 run: $(VENV)/.installed ## Serve the demo site at http://127.0.0.1:8000 with the email worker
 	$(MANAGE) dev
@@ -14,6 +14,9 @@ test: install ## The whole test suite (embedded PostgreSQL unless DATABASE_URL i
 bench: $(VENV)/.installed ## The site as production runs it, under load from wrk: one table, and benchmarks/results/latest.json
 	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install wrk" >&2; exit 1; }
 	$(MANAGE) bench $(BENCH_ARGS)
+
+screenshots: install ## PNGs of the main pages at 375 and 1280 px, light and dark, into docs/screenshots/
+	$(BIN)/pytest tests/browser/screenshots.py -q $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed ## ruff (lint and format) and djhtml on the templates
 	$(BIN)/ruff check .

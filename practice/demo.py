@@ -7,9 +7,14 @@ editor left it, so seed_demo can run on every `make run`.
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
+from practice import placeholder_portrait
 from practice.models import ContentPage, HomePage, PracticeSettings
+
+PORTRAIT_TITLE = "Placeholder portrait"
 
 PRACTICE = {
     "practice_name": "Riverside Psychotherapy",
@@ -37,6 +42,13 @@ HOME = {
     ),
     "call_to_action_text": "Wondering whether therapy could help? A first conversation is free.",
     "call_to_action_label": "Get in touch",
+    "who_we_help": (
+        "Adults living with anxiety, worry or panic\n"
+        "Low mood and depression\n"
+        "Grief and loss\n"
+        "Life transitions: a move, a new role, a diagnosis, retirement\n"
+        "Couples who keep having the same painful argument"
+    ),
 }
 
 
@@ -130,6 +142,7 @@ CONTENT_PAGES = [
 def seed(stdout) -> None:
     site = Site.objects.get(is_default_site=True)
     home = ensure_home_page(site, stdout)
+    ensure_portrait(home, stdout)
     ensure_practice_settings(site, stdout)
     for spec in CONTENT_PAGES:
         ensure_child_page(home, ContentPage, stdout, show_in_menus=True, **spec)
@@ -152,6 +165,29 @@ def ensure_home_page(site: Site, stdout) -> HomePage:
         current.delete()
     stdout.write("Created the home page.")
     return home
+
+
+def ensure_portrait(home: HomePage, stdout) -> None:
+    """The drawn placeholder portrait, made once. A home page from before portraits existed
+    gets it and the list of whom the practice helps (unless it has unpublished changes,
+    which publishing would overwrite); once the image exists, taking it off the page or
+    changing the list is an edit, and stays."""
+    images = get_image_model()
+    if images.objects.filter(title=PORTRAIT_TITLE).exists():
+        return
+    portrait = images.objects.create(
+        title=PORTRAIT_TITLE,
+        description=placeholder_portrait.DESCRIPTION,
+        file=ContentFile(
+            placeholder_portrait.placeholder_portrait(), name="placeholder-portrait.jpg"
+        ),
+    )
+    stdout.write("Created the placeholder portrait.")
+    home = HomePage.objects.get(pk=home.pk)  # as published, not as this run left it in memory
+    if home.portrait_id is None and not home.has_unpublished_changes:
+        home.portrait = portrait
+        home.who_we_help = home.who_we_help or HOME["who_we_help"]
+        home.save_revision().publish()
 
 
 def point_site_at_base_url(site: Site) -> None:

@@ -127,11 +127,35 @@ class HomePage(CachedChildRoutesMixin, CachedViewRestrictionsMixin, Page):
         "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     call_to_action_label = models.CharField(max_length=60, default="Get in touch")
+    portrait = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="A portrait of the therapist, shown beside the welcome.",
+    )
+    portrait_alt_text = models.CharField(
+        "Portrait description",
+        max_length=250,
+        blank=True,
+        help_text="What the portrait shows, for people who cannot see it. "
+        "Leave blank to use the image's own description.",
+    )
+    who_we_help = models.TextField(
+        "Who the practice helps",
+        blank=True,
+        help_text="One line each: the people and concerns the practice helps, shown as a list.",
+    )
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("intro"),
+        MultiFieldPanel(
+            [FieldPanel("portrait"), FieldPanel("portrait_alt_text")], heading="Portrait"
+        ),
         FieldPanel("introduction"),
+        FieldPanel("who_we_help"),
         MultiFieldPanel(
             [
                 FieldPanel("call_to_action_text"),
@@ -145,6 +169,7 @@ class HomePage(CachedChildRoutesMixin, CachedViewRestrictionsMixin, Page):
         *Page.search_fields,
         index.SearchField("intro"),
         index.SearchField("introduction"),
+        index.SearchField("who_we_help"),
     ]
 
     parent_page_types = ["wagtailcore.Page"]
@@ -155,8 +180,23 @@ class HomePage(CachedChildRoutesMixin, CachedViewRestrictionsMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["latest_articles"] = self.latest_articles()
+        latest = self.latest_articles()
+        context.update(
+            latest_articles=latest,
+            article_index=latest[0].get_parent() if latest else None,
+            practice=PracticeSettings.for_request(request),
+        )
         return context
+
+    @property
+    def who_we_help_items(self) -> list[str]:
+        return [line.strip() for line in self.who_we_help.splitlines() if line.strip()]
+
+    @property
+    def portrait_alt(self) -> str:
+        if self.portrait_alt_text:
+            return self.portrait_alt_text
+        return self.portrait.default_alt_text if self.portrait else ""
 
     def latest_articles(self, count: int = 3):
         """The newest live articles of this site, bodies left out."""

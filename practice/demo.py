@@ -28,6 +28,13 @@ PRACTICE = {
     "postal_code": "12000",
     "country": "US",
     "accepting_new_clients": PracticeSettings.AcceptingClients.YES,
+    "who_we_help": (
+        "Adults living with anxiety, worry or panic\n"
+        "Low mood and depression\n"
+        "Grief and loss\n"
+        "Life transitions: a move, a new role, a diagnosis, retirement\n"
+        "Couples who keep having the same painful argument"
+    ),
 }
 
 HOME = {
@@ -42,13 +49,6 @@ HOME = {
     ),
     "call_to_action_text": "Wondering whether therapy could help? A first conversation is free.",
     "call_to_action_label": "Get in touch",
-    "who_we_help": (
-        "Adults living with anxiety, worry or panic\n"
-        "Low mood and depression\n"
-        "Grief and loss\n"
-        "Life transitions: a move, a new role, a diagnosis, retirement\n"
-        "Couples who keep having the same painful argument"
-    ),
 }
 
 
@@ -142,8 +142,8 @@ CONTENT_PAGES = [
 def seed(stdout) -> None:
     site = Site.objects.get(is_default_site=True)
     home = ensure_home_page(site, stdout)
-    ensure_portrait(home, stdout)
     ensure_practice_settings(site, stdout)
+    ensure_portrait(site, stdout)
     for spec in CONTENT_PAGES:
         ensure_child_page(home, ContentPage, stdout, show_in_menus=True, **spec)
 
@@ -167,11 +167,10 @@ def ensure_home_page(site: Site, stdout) -> HomePage:
     return home
 
 
-def ensure_portrait(home: HomePage, stdout) -> None:
-    """The drawn placeholder portrait, made once. A home page from before portraits existed
-    gets it and the list of whom the practice helps (unless it has unpublished changes,
-    which publishing would overwrite); once the image exists, taking it off the page or
-    changing the list is an edit, and stays."""
+def ensure_portrait(site: Site, stdout) -> None:
+    """The drawn placeholder portrait, made once. Practice details from before portraits
+    existed get it and the list of whom the practice helps; once the image exists, taking
+    it off or changing the list is an edit, and stays."""
     images = get_image_model()
     if images.objects.filter(title=PORTRAIT_TITLE).exists():
         return
@@ -183,11 +182,11 @@ def ensure_portrait(home: HomePage, stdout) -> None:
         ),
     )
     stdout.write("Created the placeholder portrait.")
-    home = HomePage.objects.get(pk=home.pk)  # as published, not as this run left it in memory
-    if home.portrait_id is None and not home.has_unpublished_changes:
-        home.portrait = portrait
-        home.who_we_help = home.who_we_help or HOME["who_we_help"]
-        home.save_revision().publish()
+    practice = PracticeSettings.for_site(site)
+    if practice.portrait_id is None:
+        practice.portrait = portrait
+        practice.who_we_help = practice.who_we_help or PRACTICE["who_we_help"]
+        practice.save()
 
 
 def point_site_at_base_url(site: Site) -> None:

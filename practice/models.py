@@ -43,6 +43,26 @@ class PracticeSettings(BaseSiteSetting):
         max_length=10, choices=AcceptingClients.choices, default=AcceptingClients.YES
     )
     crisis_notice = models.TextField(default=DEFAULT_CRISIS_NOTICE)
+    portrait = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="A portrait of the therapist, shown beside the home page's welcome.",
+    )
+    portrait_alt_text = models.CharField(
+        "Portrait description",
+        max_length=250,
+        blank=True,
+        help_text="What the portrait shows, for people who cannot see it. "
+        "Leave blank to use the image's own description.",
+    )
+    who_we_help = models.TextField(
+        "Who the practice helps",
+        blank=True,
+        help_text="One line each: the people and concerns the practice helps, shown as a list.",
+    )
 
     panels = [
         MultiFieldPanel(
@@ -65,6 +85,10 @@ class PracticeSettings(BaseSiteSetting):
                 FieldPanel("country"),
             ],
             heading="Address",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("portrait"), FieldPanel("portrait_alt_text"), FieldPanel("who_we_help")],
+            heading="Home page",
         ),
         FieldPanel("crisis_notice"),
     ]
@@ -90,6 +114,16 @@ class PracticeSettings(BaseSiteSetting):
             setting._request = request
             setattr(request, attr_name, setting)
         return getattr(request, attr_name)
+
+    @property
+    def who_we_help_items(self) -> list[str]:
+        return [line.strip() for line in self.who_we_help.splitlines() if line.strip()]
+
+    @property
+    def portrait_alt(self) -> str:
+        if self.portrait_alt_text:
+            return self.portrait_alt_text
+        return self.portrait.default_alt_text if self.portrait else ""
 
     @property
     def therapist_display_name(self) -> str:
@@ -127,35 +161,10 @@ class HomePage(CachedChildRoutesMixin, CachedViewRestrictionsMixin, Page):
         "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     call_to_action_label = models.CharField(max_length=60, default="Get in touch")
-    portrait = models.ForeignKey(
-        "wagtailimages.Image",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="A portrait of the therapist, shown beside the welcome.",
-    )
-    portrait_alt_text = models.CharField(
-        "Portrait description",
-        max_length=250,
-        blank=True,
-        help_text="What the portrait shows, for people who cannot see it. "
-        "Leave blank to use the image's own description.",
-    )
-    who_we_help = models.TextField(
-        "Who the practice helps",
-        blank=True,
-        help_text="One line each: the people and concerns the practice helps, shown as a list.",
-    )
-
     content_panels = [
         *Page.content_panels,
         FieldPanel("intro"),
-        MultiFieldPanel(
-            [FieldPanel("portrait"), FieldPanel("portrait_alt_text")], heading="Portrait"
-        ),
         FieldPanel("introduction"),
-        FieldPanel("who_we_help"),
         MultiFieldPanel(
             [
                 FieldPanel("call_to_action_text"),
@@ -169,7 +178,6 @@ class HomePage(CachedChildRoutesMixin, CachedViewRestrictionsMixin, Page):
         *Page.search_fields,
         index.SearchField("intro"),
         index.SearchField("introduction"),
-        index.SearchField("who_we_help"),
     ]
 
     parent_page_types = ["wagtailcore.Page"]
@@ -187,16 +195,6 @@ class HomePage(CachedChildRoutesMixin, CachedViewRestrictionsMixin, Page):
             practice=PracticeSettings.for_request(request),
         )
         return context
-
-    @property
-    def who_we_help_items(self) -> list[str]:
-        return [line.strip() for line in self.who_we_help.splitlines() if line.strip()]
-
-    @property
-    def portrait_alt(self) -> str:
-        if self.portrait_alt_text:
-            return self.portrait_alt_text
-        return self.portrait.default_alt_text if self.portrait else ""
 
     def latest_articles(self, count: int = 3):
         """The newest live articles of this site, bodies left out."""

@@ -32,9 +32,10 @@ def test_home_shows_portrait_in_modern_formats_with_size_and_alt(client, demo_si
     assert f'alt="{placeholder_portrait.DESCRIPTION}"' in picture
 
 
-def test_home_uses_the_portrait_description_typed_on_the_page(client, demo_site, home_page):
-    home_page.portrait_alt_text = "Morgan Ellis in the consulting room"
-    home_page.save_revision().publish()
+def test_home_uses_the_portrait_description_typed_in_practice_details(client, demo_site):
+    practice = PracticeSettings.for_site(demo_site)
+    practice.portrait_alt_text = "Morgan Ellis in the consulting room"
+    practice.save()
     assert 'alt="Morgan Ellis in the consulting room"' in client.get("/").content.decode()
 
 
@@ -69,12 +70,25 @@ def test_home_says_when_the_practice_has_a_waitlist(client, demo_site):
     assert '<p class="availability availability-waitlist">Waitlist for new clients</p>' in html
 
 
-def test_seed_demo_leaves_a_removed_portrait_removed(demo_site, home_page):
+def test_seed_demo_leaves_a_removed_portrait_removed(client, demo_site):
     from django.core.management import call_command
 
-    assert home_page.portrait is not None
-    home_page.portrait = None
-    home_page.save_revision().publish()
+    practice = PracticeSettings.for_site(demo_site)
+    assert practice.portrait is not None
+    practice.portrait = None
+    practice.save()
     call_command("seed_demo", stdout=io.StringIO())
-    home_page.refresh_from_db()
-    assert home_page.portrait is None
+    practice.refresh_from_db()
+    assert practice.portrait is None
+    assert '<div class="home-portrait">' not in client.get("/").content.decode()
+
+
+def test_the_portrait_costs_no_query_for_the_practice_details(
+    client, demo_site, django_assert_max_num_queries
+):
+    """The cached practice details carry the portrait: a warm home page asks the database
+    for the renditions and the page's own content, not for the image."""
+    client.get("/")
+    with django_assert_max_num_queries(12) as queries:
+        client.get("/")
+    assert not [q for q in queries.captured_queries if 'FROM "wagtailimages_image"' in q["sql"]]

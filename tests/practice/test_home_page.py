@@ -92,3 +92,15 @@ def test_the_portrait_costs_no_query_for_the_practice_details(
     with django_assert_max_num_queries(12) as queries:
         client.get("/")
     assert not [q for q in queries.captured_queries if 'FROM "wagtailimages_image"' in q["sql"]]
+
+
+def test_editors_set_the_portrait_and_the_list_in_practice_details(
+    client, demo_site, django_user_model
+):
+    client.force_login(django_user_model.objects.create_superuser("editor", password="x" * 16))
+    practice = PracticeSettings.for_site(demo_site)
+    html = client.get(f"/admin/settings/practice/practicesettings/{demo_site.pk}/").content.decode()
+    assert 'name="portrait"' in html
+    assert 'name="portrait_alt_text"' in html
+    assert "Who the practice helps" in html
+    assert practice.who_we_help_items[0] == "Adults living with anxiety, worry or panic"

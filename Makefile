@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint format install system-packages lock check-deploy clean-data bench
+.PHONY: run test lint format install system-packages lock check-deploy clean-data bench screenshots
 
 run: $(VENV)/.installed ## Serve the demo site at http://127.0.0.1:8000 with the email worker
 	$(MANAGE) dev
@@ -13,6 +13,9 @@ test: install system-packages ## The whole test suite (embedded PostgreSQL unles
 
 bench: $(VENV)/.installed system-packages ## The site as production runs it, under load from wrk: one table, and benchmarks/results/latest.json
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
+
+screenshots: install ## PNGs of the main pages at 375 and 1280 px, light and dark, into docs/screenshots/
+	$(BIN)/pytest tests/browser/screenshots.py -q $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed ## ruff (lint and format) and djhtml on the templates
 	$(BIN)/ruff check .

@@ -1,4 +1,3 @@
-import math
 import re
 import uuid
 
@@ -18,7 +17,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from articles import apa, formatted_references
+from articles import apa, formatted_references, reading_time
 from articles.blocks import ArticleBodyBlock
 from articles.citations import CitationRenderer, cited_keys
 from articles.fields import AuthorListField
@@ -29,7 +28,6 @@ from practice import page_cache
 from practice.descriptions import plain_description
 from practice.routing import CachedChildRoutesMixin, CachedViewRestrictionsMixin
 
-WORDS_PER_MINUTE = 220
 # What a tag's slug can be; anything else in ?tag= matches no tag without asking the database.
 SLUG = re.compile(r"[-\w]+")
 WHOLE_NUMBER = re.compile(r"[-+]?\d+")
@@ -172,10 +170,9 @@ class ArticlePage(RoutablePageMixin, CachedViewRestrictionsMixin, Page):
         indexes = [models.Index(fields=["-date"], name="articles_newest_first")]
 
     def save(self, *args, **kwargs):
-        words = sum(
-            len(text.split()) for text in self.body.stream_block.get_searchable_content(self.body)
+        self.reading_minutes = reading_time.reading_minutes(
+            self.body.stream_block.get_searchable_content(self.body)
         )
-        self.reading_minutes = max(1, math.ceil(words / WORDS_PER_MINUTE))
         return super().save(*args, **kwargs)
 
     def full_clean(self, *args, **kwargs):

@@ -7,9 +7,14 @@ editor left it, so seed_demo can run on every `make run`.
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
+from practice import placeholder_portrait
 from practice.models import ContentPage, HomePage, PracticeSettings
+
+PORTRAIT_TITLE = "Placeholder portrait"
 
 PRACTICE = {
     "practice_name": "Riverside Psychotherapy",
@@ -23,6 +28,13 @@ PRACTICE = {
     "postal_code": "12000",
     "country": "US",
     "accepting_new_clients": PracticeSettings.AcceptingClients.YES,
+    "who_we_help": (
+        "Adults living with anxiety, worry or panic\n"
+        "Low mood and depression\n"
+        "Grief and loss\n"
+        "Life transitions: a move, a new role, a diagnosis, retirement\n"
+        "Couples who keep having the same painful argument"
+    ),
 }
 
 HOME = {
@@ -131,6 +143,7 @@ def seed(stdout) -> None:
     site = Site.objects.get(is_default_site=True)
     home = ensure_home_page(site, stdout)
     ensure_practice_settings(site, stdout)
+    ensure_portrait(site, stdout)
     for spec in CONTENT_PAGES:
         ensure_child_page(home, ContentPage, stdout, show_in_menus=True, **spec)
 
@@ -152,6 +165,28 @@ def ensure_home_page(site: Site, stdout) -> HomePage:
         current.delete()
     stdout.write("Created the home page.")
     return home
+
+
+def ensure_portrait(site: Site, stdout) -> None:
+    """The drawn placeholder portrait, made once. Practice details from before portraits
+    existed get it and the list of whom the practice helps; once the image exists, taking
+    it off or changing the list is an edit, and stays."""
+    images = get_image_model()
+    if images.objects.filter(title=PORTRAIT_TITLE).exists():
+        return
+    portrait = images.objects.create(
+        title=PORTRAIT_TITLE,
+        description=placeholder_portrait.DESCRIPTION,
+        file=ContentFile(
+            placeholder_portrait.placeholder_portrait(), name="placeholder-portrait.jpg"
+        ),
+    )
+    stdout.write("Created the placeholder portrait.")
+    practice = PracticeSettings.for_site(site)
+    if practice.portrait_id is None:
+        practice.portrait = portrait
+        practice.who_we_help = practice.who_we_help or PRACTICE["who_we_help"]
+        practice.save()
 
 
 def point_site_at_base_url(site: Site) -> None:

@@ -44,6 +44,26 @@ class PracticeSettings(BaseSiteSetting):
         max_length=10, choices=AcceptingClients.choices, default=AcceptingClients.YES
     )
     crisis_notice = models.TextField(default=DEFAULT_CRISIS_NOTICE)
+    portrait = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="A portrait of the therapist, shown beside the home page's welcome.",
+    )
+    portrait_alt_text = models.CharField(
+        "Portrait description",
+        max_length=250,
+        blank=True,
+        help_text="What the portrait shows, for people who cannot see it. "
+        "Leave blank to use the image's own description.",
+    )
+    who_we_help = models.TextField(
+        "Who the practice helps",
+        blank=True,
+        help_text="One line each: the people and concerns the practice helps, shown as a list.",
+    )
 
     panels = [
         MultiFieldPanel(
@@ -66,6 +86,10 @@ class PracticeSettings(BaseSiteSetting):
                 FieldPanel("country"),
             ],
             heading="Address",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("portrait"), FieldPanel("portrait_alt_text"), FieldPanel("who_we_help")],
+            heading="Home page",
         ),
         FieldPanel("crisis_notice"),
     ]
@@ -91,6 +115,16 @@ class PracticeSettings(BaseSiteSetting):
             setting._request = request
             setattr(request, attr_name, setting)
         return getattr(request, attr_name)
+
+    @property
+    def who_we_help_items(self) -> list[str]:
+        return [line.strip() for line in self.who_we_help.splitlines() if line.strip()]
+
+    @property
+    def portrait_alt(self) -> str:
+        if self.portrait_alt_text:
+            return self.portrait_alt_text
+        return self.portrait.default_alt_text if self.portrait else ""
 
     @property
     def therapist_display_name(self) -> str:
@@ -128,7 +162,6 @@ class HomePage(CachedChildRoutesMixin, CachedViewRestrictionsMixin, Page):
         "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     call_to_action_label = models.CharField(max_length=60, default="Get in touch")
-
     content_panels = [
         *Page.content_panels,
         FieldPanel("intro"),
@@ -159,6 +192,11 @@ class HomePage(CachedChildRoutesMixin, CachedViewRestrictionsMixin, Page):
         """The description for search engines and search results when the Promote tab's
         search description is empty, as content and article pages have in their field."""
         return plain_description(self.intro)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["practice"] = PracticeSettings.for_request(request)
+        return context
 
 
 class ContentPage(CachedChildRoutesMixin, CachedViewRestrictionsMixin, Page):

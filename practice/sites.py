@@ -79,8 +79,12 @@ def _load_content(site: Site) -> SiteContent:
     from practice.models import PracticeSettings
 
     pages = site.root_page.get_children().live().public().in_menu().specific(defer=True)
+    practice = PracticeSettings.for_site(site)
+    # Loaded now, so the cached copy carries the portrait and the home page asks only
+    # for its renditions.
+    _ = practice.portrait
     return SiteContent(
-        practice=PracticeSettings.for_site(site),
+        practice=practice,
         menu=tuple(
             MenuItem(title=page.title, url=page.get_url(current_site=site), url_path=page.url_path)
             for page in pages

@@ -34,7 +34,8 @@ TIME_ZONE_NAMES = {
 def opening_hours(context, variant="footer"):
     """This week, Monday to Sunday, with today marked, the note and exceptions;
     "footer" (the default) shows the next exception within 30 days and carries the
-    script's data, "full" (for the contact page) lists every exception still to come."""
+    script's data, "full" (for the contact page) lists every exception still to come,
+    "status" (for the home page) is only the live status and the next exception."""
     site = site_for_context(context)
     if site is None:
         return {"configured": False}
@@ -44,6 +45,7 @@ def opening_hours(context, variant="footer"):
     return {
         "configured": hours.configured,
         "full": variant == "full",
+        "status_only": variant == "status",
         # This week's dates, so a closure or special hours show on their own day.
         "rows": [
             {

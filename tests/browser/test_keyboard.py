@@ -1,11 +1,14 @@
 """The contact form with the keyboard alone: every stop shows where focus is, errors are
-announced and tied to their fields, and focus goes to them after a failed submission."""
+announced and tied to their fields, and focus goes to them after a failed submission.
+The header's search box too, with script switched off."""
 
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.browser.checks import VALID_INQUIRY, allow_quick_submissions
+from tests.browser.checks import VALID_INQUIRY, allow_quick_submissions, build_search_index
+from tests.browser.conftest import PHONE
 
 # The form's tab order; the honeypot (hidden, tabindex=-1) is never reached.
 FORM_ORDER = [
@@ -130,3 +133,34 @@ def test_errors_are_announced_and_lead_to_their_fields(page, demo_site, settings
     # The browser keeps the summary link's #fragment across the redirect; harmless.
     assert urlsplit(page.url).path == "/contact/thank-you/"
     assert page.get_by_role("heading", level=1).inner_text() == "Thank you"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_header_search_box_works_with_the_keyboard_and_without_script(
+    browser, live_server, demo_site
+):
+    build_search_index()
+    context = browser.new_context(
+        base_url=live_server.url, viewport=PHONE, java_script_enabled=False
+    )
+    tab = context.new_page()
+    try:
+        tab.goto("/about/")
+        field = tab.get_by_role("search", name="Site").get_by_label("Search this site")
+        for _ in range(10):
+            tab.keyboard.press("Tab")
+            if tab.evaluate("() => document.activeElement.name") == "q":
+                break
+        expect(field).to_be_focused()
+        focused = tab.evaluate(FOCUS_STYLE)
+        assert focused["outline"], f"focus is not visible on {focused}"
+        tab.keyboard.type("feedback")
+        with tab.expect_navigation():
+            tab.keyboard.press("Enter")
+        url = urlsplit(tab.url)
+        assert (url.path, url.query) == ("/search/", "q=feedback")
+        expect(tab.locator(".search-results li").first).to_contain_text(
+            "Why I ask for your feedback every session"
+        )
+    finally:
+        context.close()

@@ -3,6 +3,7 @@ import os
 import re
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -253,11 +254,61 @@ def test_site_stylesheets_are_well_formed():
         assert depth == 0, f"{path.name}: {depth} unclosed rule(s)"
 
 
-def test_header_links_to_search_and_marks_it_current(client, demo_site):
-    html = client.get("/").content.decode()
-    assert '<a href="/search/">Search</a>' in html
-    html = client.get("/search/?q=therapy").content.decode()
-    assert '<a href="/search/" aria-current="page">Search</a>' in html
+class _HeaderSearch(HTMLParser):
+    """The header's search form: its attributes, its fields and the labels on the page."""
+
+    def __init__(self):
+        super().__init__()
+        self.form: dict | None = None
+        self.inputs: list[dict] = []
+        self.labels: set[str] = set()
+        self.buttons = 0
+        self.in_form = False
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "form" and attributes.get("class") == "site-search":
+            self.form, self.in_form = attributes, True
+        elif tag == "label" and attributes.get("for"):
+            self.labels.add(attributes["for"])
+        elif self.in_form and tag == "input":
+            self.inputs.append(attributes)
+        elif self.in_form and tag == "button":
+            self.buttons += 1
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.in_form = False
+
+
+def test_every_public_page_has_the_header_search_box(client, demo_site):
+    from tests.practice.test_security_headers import public_urls
+
+    urls = public_urls()
+    assert len(urls) > 8
+    for url in urls:
+        response = client.get(url)
+        parser = _HeaderSearch()
+        parser.feed(response.content.decode())
+        assert parser.form is not None, url
+        assert parser.form["method"] == "get", url
+        assert parser.form["action"] == "/search/", url
+        assert parser.form["role"] == "search", url
+        # One labelled text field named q, and a submit button: it needs no script.
+        (field,) = parser.inputs
+        assert (field["type"], field["name"]) == ("search", "q"), url
+        assert field["id"] in parser.labels, url
+        assert parser.buttons == 1, url
+
+
+def test_the_header_search_box_leads_to_the_results_page(client, demo_site):
+    call_command("update_index", verbosity=0, stdout=io.StringIO())
+    parser = _HeaderSearch()
+    parser.feed(client.get("/about/").content.decode())
+    (field,) = parser.inputs
+    # What the browser sends for the form: its action, with the field's name and value.
+    html = client.get(parser.form["action"], {field["name"]: "feedback"}).content.decode()
+    assert "Why I ask for your feedback every session" in html
 
 
 def test_embedded_database_failure_says_to_set_database_url(tmp_path, capsys):

@@ -18,7 +18,10 @@ from playwright.sync_api import expect
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 # Without the background-networking flags Chromium phones home at start, and this
 # machine's closed network refuses it.
-CHROMIUM_ARGS = [
+# Debian's wrapper turns on remote extensions, whose update host Chromium then looks up
+# through the machine's DNS server: every name but loopback's fails inside Chromium.
+HOST_RESOLVER_RULES = "MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"
+BASE_CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
     "--disable-quic",
@@ -26,10 +29,8 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    # Debian's wrapper turns on remote extensions, whose update host Chromium then looks
-    # up through the machine's DNS server: every name but loopback's fails inside it.
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
 ]
+CHROMIUM_ARGS = [*BASE_CHROMIUM_ARGS, f"--host-resolver-rules={HOST_RESOLVER_RULES}"]
 ARTIFACTS = settings.BASE_DIR / "test-artifacts"
 PHONE = {"width": 375, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}

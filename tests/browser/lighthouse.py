@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.conftest import BASE_CHROMIUM_ARGS, CHROMIUM, HOST_RESOLVER_RULES
 
 LIGHTHOUSE = settings.BASE_DIR / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
@@ -27,7 +27,8 @@ TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo"
 # even with background networking off Chromium then looks up an extension update host
 # through the machine's DNS server. Every name but loopback's now fails inside Chromium,
 # before any lookup leaves the machine; the pages are addressed by IP anyway.
-NO_NAME_LOOKUPS = "--host-resolver-rules='MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'"
+# Quoted: Lighthouse splits --chrome-flags at spaces.
+NO_NAME_LOOKUPS = f"--host-resolver-rules='{HOST_RESOLVER_RULES}'"
 # Schemes a page may use without asking any server.
 LOCAL_SCHEMES = {"data", "blob", "about", "chrome-extension"}
 
@@ -168,7 +169,7 @@ def run(url: str, output: Path) -> dict:
     command = [
         str(LIGHTHOUSE),
         url,
-        "--chrome-flags=" + " ".join(["--headless=new", *CHROMIUM_ARGS, NO_NAME_LOOKUPS]),
+        "--chrome-flags=" + " ".join(["--headless=new", *BASE_CHROMIUM_ARGS, NO_NAME_LOOKUPS]),
         "--only-categories=" + ",".join(CATEGORIES),
         "--output=json",
         f"--output-path={output}",

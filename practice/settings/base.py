@@ -145,6 +145,15 @@ if REDIS_URL := env("REDIS_URL"):
 # at most; 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 
+# The HTTP cache in front (Varnish with varnish/default.vcl), purged on every change to
+# what public pages show (practice/front_cache.py). Unset: no front cache, nothing purged.
+FRONTEND_CACHE_URL = env("FRONTEND_CACHE_URL")
+WAGTAILFRONTENDCACHE = (
+    {"varnish": {"BACKEND": "practice.front_cache.VarnishBackend", "LOCATION": FRONTEND_CACHE_URL}}
+    if FRONTEND_CACHE_URL
+    else {}
+)
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 AUTH_PASSWORD_VALIDATORS = [

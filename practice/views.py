@@ -1,8 +1,10 @@
+import mimetypes
 import sys
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -62,5 +64,20 @@ def robots_txt(request):
 
 @require_safe
 def uploaded_image(request, path):
-    """An uploaded image or rendition from MEDIA_ROOT, as it is set when asked."""
-    return static_serve(request, path, document_root=settings.MEDIA_ROOT)
+    """An uploaded image or rendition from MEDIA_ROOT, as it is set when asked, or from the
+    bucket (MEDIA_STORAGE=s3), on the site's own origin either way."""
+    if isinstance(default_storage, FileSystemStorage):
+        return static_serve(request, path, document_root=settings.MEDIA_ROOT)
+    return stored_image(path)
+
+
+def stored_image(path: str):
+    from practice.media_storage import PUBLIC_CACHE_CONTROL
+
+    if ".." in path.split("/") or not default_storage.exists(path):
+        raise Http404
+    content_type, _ = mimetypes.guess_type(path)
+    response = FileResponse(default_storage.open(path), content_type=content_type)
+    # Names never change content (practice/media_storage.py).
+    response["Cache-Control"] = PUBLIC_CACHE_CONTROL
+    return response

@@ -269,6 +269,13 @@ def varnish_site_vcl(backends: list[str], purgers: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def varnish_binary() -> str | None:
+    """varnishd, which Debian puts in /usr/sbin (not on every user's PATH)."""
+    return shutil.which("varnishd") or (
+        "/usr/sbin/varnishd" if Path("/usr/sbin/varnishd").exists() else None
+    )
+
+
 @contextmanager
 def varnish(
     backends: list[str],
@@ -281,9 +288,7 @@ def varnish(
     """varnishd with the repository's VCL in front of `backends` ("host:port") on a free
     loopback port, in the foreground as a child; yields its base URL once it answers.
     The VCL is the repository's own; only its site.vcl (backends, purgers) is written here."""
-    binary = shutil.which("varnishd") or (
-        "/usr/sbin/varnishd" if Path("/usr/sbin/varnishd").exists() else None
-    )
+    binary = varnish_binary()
     if binary is None:
         raise RuntimeError("varnishd is not installed: `apt-get install varnish`")
     directory = scratch / f"varnish-{free_port()}"

@@ -36,6 +36,11 @@ sub vcl_recv {
     if (req.http.Cookie ~ "(^|;\s*)(sessionid|messages)=") {
         return (pass);
     }
+    # As the site's own page cache: only ?page= and ?tag= (the article index) are kept,
+    # so that made-up query strings cannot push the real pages out.
+    if (req.url ~ "\?" && req.url !~ "^[^?]*\?(page|tag)=[-a-zA-Z0-9_]{1,100}(&(page|tag)=[-a-zA-Z0-9_]{1,100})?$") {
+        return (pass);
+    }
     # Every other cookie (the contact form's CSRF token) means nothing to a public page,
     # and a page asked for without it is the same for every visitor.
     unset req.http.Cookie;
@@ -50,12 +55,13 @@ sub vcl_hash {
 }
 
 sub vcl_backend_response {
-    # Only what the site says is the same for everyone: a 200 or a redirect without a
-    # cookie, and nothing the site marked private (the contact form is `private, no-store`).
+    # Only what the site says is the same for everyone: a 200 or a permanent redirect
+    # without a cookie, and nothing the site marked private (the contact form is
+    # `private, no-store`). Not a 404: any made-up address gets one.
     if (beresp.http.Set-Cookie
         || beresp.http.Cache-Control ~ "(private|no-store|no-cache)"
         || beresp.http.Vary ~ "\*"
-        || (beresp.status != 200 && beresp.status != 301 && beresp.status != 404)) {
+        || (beresp.status != 200 && beresp.status != 301)) {
         set beresp.uncacheable = true;
         set beresp.ttl = 120s;
         return (deliver);

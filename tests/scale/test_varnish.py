@@ -131,6 +131,15 @@ def test_signed_in_editors_and_the_admin_are_passed_to_the_site(stack):
     assert post.headers["X-Front-Cache"] == "miss"
 
 
+def test_made_up_addresses_and_query_strings_are_not_stored(stack):
+    url, _, _ = stack
+    for path in ("/no-such-page/", UNRELATED + "?utm_source=x", INDEX + "?page=1&x=2"):
+        answers = [front(url, path) for _ in range(2)]
+        assert [answer.headers["X-Front-Cache"] for answer in answers] == ["miss", "miss"], path
+    # The article index's own parameters are pages like any other.
+    warm(url, INDEX + "?page=1", INDEX + "?tag=feedback")
+
+
 def test_only_the_site_may_purge(stack):
     url, _, _ = stack
     warm(url, UNRELATED)

@@ -1,3 +1,4 @@
+import logging
 import mimetypes
 import sys
 
@@ -11,6 +12,8 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.static import serve as static_serve
+
+logger = logging.getLogger(__name__)
 
 # The database cannot be reached (refused, shutting down, connection dropped): the site is
 # down for a while, not broken. IntegrityError and DataError remain 500s.
@@ -72,12 +75,25 @@ def uploaded_image(request, path):
 
 
 def stored_image(path: str):
+    from botocore.exceptions import BotoCoreError, ClientError
+
     from practice.media_storage import PUBLIC_CACHE_CONTROL
 
-    if ".." in path.split("/") or not default_storage.exists(path):
+    if ".." in path.split("/"):
         raise Http404
+    try:
+        if not default_storage.exists(path):
+            raise Http404
+        stored = default_storage.open(path)
+    except (BotoCoreError, ClientError) as error:
+        # The bucket is unreachable or refuses: the image is away for a while, not broken.
+        logger.warning("Media storage did not answer: %s", type(error).__name__)
+        response = HttpResponse("Image temporarily unavailable.", status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        add_never_cache_headers(response)
+        return response
     content_type, _ = mimetypes.guess_type(path)
-    response = FileResponse(default_storage.open(path), content_type=content_type)
+    response = FileResponse(stored, content_type=content_type)
     # Names never change content (practice/media_storage.py).
     response["Cache-Control"] = PUBLIC_CACHE_CONTROL
     return response

@@ -172,6 +172,14 @@ def test_a_page_shows_renditions_from_the_bucket_on_the_sites_own_origin(
     assert client.get("/media/images/not-there.webp").status_code == 404
 
 
+def test_an_image_while_the_bucket_is_away_is_a_503_not_a_500(client, bucket, settings):
+    # Nothing listens on this port: the storage cannot be reached.
+    settings.AWS_S3_ENDPOINT_URL = f"http://127.0.0.1:{processes.free_port()}"
+    response = client.get("/media/images/office.width-480.png")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+
+
 def test_a_private_document_goes_only_to_the_users_its_collection_allows(
     admin_client, client, django_user_model, bucket
 ):

@@ -3,6 +3,7 @@ wrk on each page, then valid contact submissions, each of which must be stored."
 
 import time
 import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 
@@ -60,6 +61,34 @@ def load_pages(base_url: str, targets: dict[str, str], scratch: Path, *, seconds
         result = wrk.run_wrk(url, script, seconds=seconds, connections=connections)
         results[name] = result.figures(expected=200)
     return results
+
+
+def load_in_parallel(urls: list[str], scratch: Path, *, seconds, connections) -> dict:
+    """wrk on every URL at once (the same page on several servers), the clients shared
+    out among them; the figures of all of them together: requests and rates add up, the
+    latencies are the slowest server's."""
+    script = wrk.write_script(scratch / "count-statuses.lua")
+    for url in urls:
+        warm_up(url)
+    each = max(1, connections // len(urls))
+    with ThreadPoolExecutor(max_workers=len(urls)) as pool:
+        runs = list(
+            pool.map(lambda url: wrk.run_wrk(url, script, seconds=seconds, connections=each), urls)
+        )
+    statuses: dict[int, int] = {}
+    for run in runs:
+        for status, count in run.statuses.items():
+            statuses[status] = statuses.get(status, 0) + count
+    combined = wrk.WrkResult(
+        requests=sum(run.requests for run in runs),
+        seconds=max(run.seconds for run in runs),
+        per_second=sum(run.per_second for run in runs),
+        p50_ms=max(run.p50_ms for run in runs),
+        p99_ms=max(run.p99_ms for run in runs),
+        socket_errors=sum(run.socket_errors for run in runs),
+        statuses=statuses,
+    )
+    return {**combined.figures(expected=200), "servers": len(urls)}
 
 
 def load_contact_posts(url: str, database: str, scratch: Path, *, seconds, connections) -> dict:

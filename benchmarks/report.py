@@ -12,6 +12,11 @@ PAGES = {
     "thank_you": "thank-you page",
 }
 LOADED = {"static": "static CSS (whitenoise)", **PAGES, "contact_post": "contact POST"}
+# The home page beyond one server process: through Varnish, and on two gunicorn servers.
+SCALED = {
+    "home_varnish": "home page through Varnish",
+    "home_two_servers": "home page on two servers",
+}
 CACHED_PAGES = ("home", "article_index", "article")  # identical for every visitor
 # Private pages stored once and filled in per visitor (practice/per_visitor.py).
 FILLED_PAGES = ("contact", "thank_you")
@@ -54,6 +59,7 @@ class Figure:
 def figures(results: dict) -> list[Figure]:
     return [
         *_load(results["load"], results["connections"]),
+        *_scale_out(results["load"], results["connections"]),
         *_queries(results["queries"]),
         *_growth(results["growth"], results["sizes_of_growth"]),
         *_sizes(results["sizes"]),
@@ -121,6 +127,29 @@ def _load(load: dict, connections: int) -> list[Figure]:
             True,
         ),
     ]
+    return rows
+
+
+def _scale_out(load: dict, connections: int) -> list[Figure]:
+    """Ratios to the same static-file ceiling as the single-server rows. On a machine with
+    few cores two servers share them, so only a cloud host's separate machines can show
+    what the second one adds."""
+    section = f"scale-out, {connections} clients"
+    static_rps = load["static"]["per_second"]
+    rows = []
+    for name, label in SCALED.items():
+        run = load.get(name)
+        if run is None:
+            continue  # no varnishd on this machine
+        ratio = run["per_second"] / static_rps if static_rps else 0.0
+        failed = run["failed"]
+        rows += [
+            Figure(section, f"{label}: requests/s", run["per_second"]),
+            Figure(section, f"{label}: / static", ratio),
+            Figure(section, f"{label}: p50", run["p50_ms"], "ms"),
+            Figure(section, f"{label}: p99", run["p99_ms"], "ms"),
+            Figure(section, f"{label}: failed", failed, "", "0", not failed, check=True),
+        ]
     return rows
 
 

@@ -250,3 +250,74 @@ def smtp_server(handler=None):
     finally:
         server.stop()
         smtp_log.setLevel(previous_level)
+
+
+VARNISH_VCL = "varnish/default.vcl"
+
+
+def varnish_site_vcl(backends: list[str], purgers: list[str]) -> str:
+    """A site.vcl for varnish/default.vcl: round robin over `backends` ("host:port"), with
+    PURGE and BAN allowed from the addresses in `purgers` only."""
+    lines = ["vcl 4.1;", "import directors;"]
+    for number, backend in enumerate(backends):
+        host, port = backend.rsplit(":", 1)
+        lines.append(f'backend web_{number} {{ .host = "{host}"; .port = "{port}"; }}')
+    lines.append("acl purgers { " + " ".join(f'"{address}";' for address in purgers) + " }")
+    lines.append("sub vcl_init { new web = directors.round_robin();")
+    lines += [f"    web.add_backend(web_{number});" for number in range(len(backends))]
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def varnish_binary() -> str | None:
+    """varnishd, which Debian puts in /usr/sbin (not on every user's PATH)."""
+    return shutil.which("varnishd") or (
+        "/usr/sbin/varnishd" if Path("/usr/sbin/varnishd").exists() else None
+    )
+
+
+@contextmanager
+def varnish(
+    backends: list[str],
+    scratch: Path,
+    *,
+    port: int | None = None,
+    purgers: Iterable[str] = ("127.0.0.1",),
+    timeout: float = 30,
+):
+    """varnishd with the repository's VCL in front of `backends` ("host:port") on a free
+    loopback port, in the foreground as a child; yields its base URL once it answers.
+    The VCL is the repository's own; only its site.vcl (backends, purgers) is written here."""
+    binary = varnish_binary()
+    if binary is None:
+        raise RuntimeError("varnishd is not installed: `apt-get install varnish`")
+    directory = scratch / f"varnish-{free_port()}"
+    directory.mkdir()
+    (directory / "site.vcl").write_text(varnish_site_vcl(backends, list(purgers)))
+    port = port or free_port()
+    log = directory / "varnishd.log"
+    with log.open("ab") as output:
+        process = subprocess.Popen(  # noqa: S603 - the system's varnishd, our arguments
+            [binary, "-F", "-j", "none", "-n", str(directory / "work")]
+            + ["-a", f"127.0.0.1:{port}", "-T", "none"]
+            + ["-f", str(Path(settings.BASE_DIR) / VARNISH_VCL)]
+            + ["-p", f"vcl_path={directory}", "-s", "malloc,32m"],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        base_url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + timeout
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"varnishd exited with {process.returncode}:\n{log.read_text()}")
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"varnishd did not listen within {timeout} s") from None
+                time.sleep(0.1)
+        yield base_url
+    finally:
+        stop_process(process)

@@ -7,6 +7,8 @@ tree) and deleting. A draft save changes nothing public and purges nothing. Also
 practice details, sites, privacy settings, redirects, images and their renditions (a
 page's image URLs), documents (links in text) and tags. The office hours are in
 hours/signals.py.
+
+Each also purges the HTTP cache in front, when there is one (practice/front_cache.py).
 """
 
 from django.db.models.signals import post_delete, post_save
@@ -17,20 +19,29 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from practice import front_cache
 from practice.generation import invalidate
+
+
+def page_changed(**kwargs) -> None:
+    """Published or unpublished: purge the page and what lists it."""
+    invalidate()
+    front_cache.page_changed(**kwargs)
+
+
+def site_wide_change(**kwargs) -> None:
+    """Anything else: every page may show it."""
+    invalidate()
+    front_cache.everything_changed()
 
 
 def connect() -> None:
     from practice.models import PracticeSettings
 
-    page_changes = (
-        ("published", page_published),
-        ("unpublished", page_unpublished),
-        ("moved", post_page_move),
-    )
-    for name, signal in page_changes:
-        signal.connect(invalidate, dispatch_uid=f"content-{name}")
-    post_delete.connect(invalidate, sender=Page, dispatch_uid="content-delete-Page")
+    page_published.connect(page_changed, dispatch_uid="content-published")
+    page_unpublished.connect(page_changed, dispatch_uid="content-unpublished")
+    post_page_move.connect(site_wide_change, dispatch_uid="content-moved")
+    post_delete.connect(site_wide_change, sender=Page, dispatch_uid="content-delete-Page")
     image = get_image_model()
     sources = (
         PracticeSettings,
@@ -44,8 +55,8 @@ def connect() -> None:
     for model in sources:
         for name, signal in (("save", post_save), ("delete", post_delete)):
             signal.connect(
-                invalidate, sender=model, dispatch_uid=f"content-{name}-{model.__name__}"
+                site_wide_change, sender=model, dispatch_uid=f"content-{name}-{model.__name__}"
             )
     # Renditions are made while pages render; only their removal changes a page.
     rendition = image.get_rendition_model()
-    post_delete.connect(invalidate, sender=rendition, dispatch_uid="content-delete-rendition")
+    post_delete.connect(site_wide_change, sender=rendition, dispatch_uid="content-delete-rendition")

@@ -1,14 +1,19 @@
+import logging
+import mimetypes
 import sys
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.static import serve as static_serve
+
+logger = logging.getLogger(__name__)
 
 # The database cannot be reached (refused, shutting down, connection dropped): the site is
 # down for a while, not broken. IntegrityError and DataError remain 500s.
@@ -62,5 +67,33 @@ def robots_txt(request):
 
 @require_safe
 def uploaded_image(request, path):
-    """An uploaded image or rendition from MEDIA_ROOT, as it is set when asked."""
-    return static_serve(request, path, document_root=settings.MEDIA_ROOT)
+    """An uploaded image or rendition from MEDIA_ROOT, as it is set when asked, or from the
+    bucket (MEDIA_STORAGE=s3), on the site's own origin either way."""
+    if isinstance(default_storage, FileSystemStorage):
+        return static_serve(request, path, document_root=settings.MEDIA_ROOT)
+    return stored_image(path)
+
+
+def stored_image(path: str):
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from practice.media_storage import PUBLIC_CACHE_CONTROL
+
+    if ".." in path.split("/"):
+        raise Http404
+    try:
+        if not default_storage.exists(path):
+            raise Http404
+        stored = default_storage.open(path)
+    except (BotoCoreError, ClientError) as error:
+        # The bucket is unreachable or refuses: the image is away for a while, not broken.
+        logger.warning("Media storage did not answer: %s", type(error).__name__)
+        response = HttpResponse("Image temporarily unavailable.", status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        add_never_cache_headers(response)
+        return response
+    content_type, _ = mimetypes.guess_type(path)
+    response = FileResponse(stored, content_type=content_type)
+    # Names never change content (practice/media_storage.py).
+    response["Cache-Control"] = PUBLIC_CACHE_CONTROL
+    return response

@@ -134,6 +134,9 @@ class Command(BaseCommand):
                     seconds=seconds,
                     connections=connections,
                 )
+                runs.update(
+                    self.scale_out(environment, url, paths["home"], scratch, seconds, connections)
+                )
             # No email worker runs: any email now was sent while a visitor waited.
             runs["contact_post"]["emails"] = len(mail.messages)
             self.say("Stopped gunicorn; dropping the database")
@@ -151,6 +154,28 @@ class Command(BaseCommand):
             },
             "sizes": sizes,
         }
+
+    def scale_out(self, environment, url, path, scratch, seconds, connections) -> dict:
+        """The home page through Varnish in front of the same gunicorn, then on two
+        gunicorn servers sharing the database and Redis, with the clients split between
+        them (see the README's "Running on several machines")."""
+        runs = {}
+        if processes.varnish_binary() is None:
+            self.say("varnishd is not installed (`apt-get install varnish`): no Varnish run")
+        else:
+            backend = url.removeprefix("http://")
+            with processes.varnish([backend], scratch) as front:
+                self.say(f"varnishd is serving {front}")
+                runs["home_varnish"] = load.load_in_parallel(
+                    [front + path], scratch, seconds=seconds, connections=connections
+                )
+        second_log = scratch / "gunicorn-2.log"
+        with processes.gunicorn(environment, second_log, workers=WORKERS) as second:
+            self.say(f"a second gunicorn is serving {second}")
+            runs["home_two_servers"] = load.load_in_parallel(
+                [url + path, second + path], scratch, seconds=seconds, connections=connections
+            )
+        return runs
 
 
 def _stop(signum, frame):

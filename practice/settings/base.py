@@ -145,6 +145,15 @@ if REDIS_URL := env("REDIS_URL"):
 # at most; 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 
+# The HTTP cache in front (Varnish with varnish/default.vcl), purged on every change to
+# what public pages show (practice/front_cache.py). Unset: no front cache, nothing purged.
+FRONTEND_CACHE_URL = env("FRONTEND_CACHE_URL")
+WAGTAILFRONTENDCACHE = (
+    {"varnish": {"BACKEND": "practice.front_cache.VarnishBackend", "LOCATION": FRONTEND_CACHE_URL}}
+    if FRONTEND_CACHE_URL
+    else {}
+)
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -172,6 +181,24 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploads: "local" (MEDIA_ROOT, the default) or "s3" (S3-compatible object storage, for a
+# site on several machines; practice/media_storage.py). Credentials come from the
+# environment as boto3 reads them (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, or a role).
+MEDIA_STORAGE = env("MEDIA_STORAGE", "local").lower()
+if MEDIA_STORAGE == "s3":
+    from practice.media_storage import client_config
+
+    AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
+    AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL") or None
+    AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME") or None
+    AWS_S3_FILE_OVERWRITE = False
+    AWS_S3_CLIENT_CONFIG = client_config(AWS_S3_ENDPOINT_URL)
+    MEDIA_S3_OBJECT_ACLS = env_bool("MEDIA_S3_OBJECT_ACLS", True)
+    if not AWS_STORAGE_BUCKET_NAME:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    STORAGES["default"] = {"BACKEND": "practice.media_storage.MediaStorage"}
+elif MEDIA_STORAGE != "local":
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be local or s3, not {MEDIA_STORAGE!r}.")
 # Hashed file names never change content, so browsers may keep them for a year.
 WHITENOISE_MAX_AGE = 60 * 60 * 24 * 365
 

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.db import connection, connections
 
 from benchmarks import pages, site, wrk
+from benchmarks import report as bench_report
 from benchmarks.commands import bench as bench_command
 from tests.benchmarks.test_contact import processes_listening_on
 
@@ -119,7 +120,9 @@ def test_bench_writes_every_figure_and_leaves_nothing_running(tmp_path, migrated
     document = json.loads(output.read_text())
 
     pages_measured = {"home", "article_index", "article", "contact", "thank_you"}
-    assert set(document["load"]) == {"static", "contact_post"} | pages_measured
+    scaled = {"home_varnish", "home_two_servers"}
+    assert set(document["load"]) == {"static", "contact_post"} | pages_measured | scaled
+    assert document["load"]["home_two_servers"]["servers"] == 2
     for run in document["load"].values():
         assert run["requests"] > 0
         assert run["per_second"] > 0
@@ -150,12 +153,15 @@ def test_bench_writes_every_figure_and_leaves_nothing_running(tmp_path, migrated
     for figure in document["figures"]:
         assert figure["name"] in report
     checks = [figure for figure in document["figures"] if figure["check"]]
-    assert len(checks) == 10
+    # "failed" of every run, and four checks of the contact POSTs' rows and emails.
+    assert len(checks) == len(bench_report.LOADED) + len(bench_report.SCALED) + 4
+    for label in ("home page through Varnish", "home page on two servers"):
+        assert f"{label}: / static" in report
     assert [figure["name"] for figure in checks if not figure["ok"]] == []
 
     database = re.search(r"Preparing database (practice_bench_\w+) ", report).group(1)
     assert database not in site.bench_databases(settings.DATABASES["default"])
-    for server in ("gunicorn", "redis-server"):
+    for server in ("gunicorn", "a second gunicorn", "varnishd", "redis-server"):
         address = re.search(rf"{server} is serving \w+://(127\.0\.0\.1:\d+)", report).group(1)
         assert processes_listening_on(address) == [], server
         port = int(address.rsplit(":", 1)[1])

@@ -200,6 +200,9 @@ INQUIRY_NOTIFY_MAX_ATTEMPTS = env_int("INQUIRY_NOTIFY_MAX_ATTEMPTS", 10)
 # Off by default: a "we got your message" email can reveal therapy-seeking to
 # anyone else who reads that mailbox.
 INQUIRY_SEND_ACKNOWLEDGEMENT = env_bool("INQUIRY_SEND_ACKNOWLEDGEMENT", False)
+# Fernet keys that encrypt what people send (contact/encryption.py), comma-separated: the
+# first encrypts, all decrypt. Independent of SECRET_KEY; production.py requires them.
+INQUIRY_ENCRYPTION_KEYS = env_list("INQUIRY_ENCRYPTION_KEYS")
 INQUIRY_RETENTION_DAYS_CLOSED = env_int("INQUIRY_RETENTION_DAYS_CLOSED", 365)
 INQUIRY_RETENTION_DAYS_SPAM = env_int("INQUIRY_RETENTION_DAYS_SPAM", 30)
 # Proxies in front of the site that append to X-Forwarded-For: the client address for the

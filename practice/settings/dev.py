@@ -32,6 +32,12 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0)
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 
+# Dev data is demo data: a fixed, public key, so the dev database stays readable across
+# restarts. Never used where INQUIRY_ENCRYPTION_KEYS is set.
+INQUIRY_ENCRYPTION_KEYS = INQUIRY_ENCRYPTION_KEYS or [
+    "ZGV2LW9ubHkta2V5LW5vdC1mb3ItcHJvZHVjdGlvbiE="
+]
+
 # So that `make run` shows the whole flow: notifications land in .data/mail/.
 INQUIRY_NOTIFY_EMAILS = env_list("INQUIRY_NOTIFY_EMAILS", "therapist@localhost")
 

@@ -6,6 +6,6 @@ class PracticeConfig(AppConfig):
     verbose_name = "Practice"
 
     def ready(self):
-        from practice import signals
+        from practice import signals, two_factor  # noqa: F401 (connects its receivers)
 
         signals.connect()

@@ -1,8 +1,14 @@
 import sys
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import (
+    HttpResponse,
+    HttpResponseRedirect,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -64,3 +70,15 @@ def robots_txt(request):
 def uploaded_image(request, path):
     """An uploaded image or rendition from MEDIA_ROOT, as it is set when asked."""
     return static_serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+@never_cache
+def admin_login_redirect(request):
+    """Wagtail's /admin/login/ (linked from its pages and lockout screen) checks only the
+    password. Whatever is sent here, GET or POST, nobody is signed in: the browser is sent
+    to the two-factor sign-in, keeping only where it was going."""
+    target = reverse("account_login")
+    next_url = request.GET.get("next")
+    if next_url:
+        target += "?" + urlencode({"next": next_url})
+    return HttpResponseRedirect(target)

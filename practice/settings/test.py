@@ -32,3 +32,7 @@ WHITENOISE_USE_FINDERS = True
 AXES_ENABLED = False
 # Fixed test keys: tests/contact/test_encryption.py rotates between them.
 INQUIRY_ENCRYPTION_KEYS = ["FxaBaqqiKtAV9Cwd7pKMFtV0BmQZwQUYXYqFuAsp1jI="]
+# Off for the test client's force_login(); the two-factor tests and the browser journeys
+# switch it on.
+ADMIN_REQUIRE_2FA = False
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True

@@ -288,6 +288,11 @@ MFA_FORMS = {
     "add_webauthn": "practice.two_factor.ProvenAddWebAuthnForm",
 }
 
+# Optional error reports to Sentry (practice/error_reports.py): off without a DSN, and
+# scrubbed of request data, users, local variables and messages when on.
+SENTRY_DSN = env("SENTRY_DSN")
+SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT")
+
 # Requests from behind a proxy that terminates TLS may carry this header.
 USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
 

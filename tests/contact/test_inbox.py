@@ -291,9 +291,7 @@ def test_review_changes_are_logged_with_who_and_what(client, reviewer, django_us
     assert inquiry.message == "Hello"
 
     # (Opening the edit form is logged too: tests/contact/test_access_log.py.)
-    entry = ModelLogEntry.objects.get(
-        object_id=str(inquiry.pk), action="contact.inquiry.review"
-    )
+    entry = ModelLogEntry.objects.get(object_id=str(inquiry.pk), action="contact.inquiry.review")
     assert entry.user == reviewer
     assert entry.action == "contact.inquiry.review"
     assert entry.data["changes"] == [

@@ -209,7 +209,7 @@ def test_a_reviewer_assigns_an_inquiry_notes_it_and_exports_the_inbox(page, make
     assert inquiry.status == Inquiry.Status.CONTACTED
     assert inquiry.assigned_to == reviewer
     assert inquiry.staff_notes == "Left a voicemail; will call back Tuesday."
-    entry = ModelLogEntry.objects.get(object_id=str(inquiry.pk))
+    entry = ModelLogEntry.objects.get(object_id=str(inquiry.pk), action="contact.inquiry.review")
     assert (entry.user, entry.data["changes"]) == (
         reviewer,
         ["Status: New → Contacted", "Assigned to: nobody → Robin Vale", "Staff notes edited"],
@@ -237,6 +237,17 @@ def test_a_reviewer_assigns_an_inquiry_notes_it_and_exports_the_inbox(page, make
     # A typed formula arrives as text, not something a spreadsheet would run.
     assert by_email["formula@example.com"]["Name"] == "'" + formula.name
     # What the person wrote, the private notes and the address hash stay in the admin.
+    # Who read it, not only who changed it: opened twice, edited, exported once.
+    reads = ModelLogEntry.objects.filter(object_id=str(inquiry.pk)).exclude(
+        action="contact.inquiry.review"
+    )
+    assert sorted(reads.values_list("action", flat=True)) == [
+        "contact.inquiry.export",
+        "contact.inquiry.view",
+        "contact.inquiry.view",
+        "contact.inquiry.view",
+    ]
+    assert {entry.user for entry in reads} == {reviewer}
     for private in (inquiry.message, inquiry.staff_notes, inquiry.client_hash, spam.name):
         assert private not in text
     assert not {"Message", "Private staff notes", "Spam reason"} & set(rows[0])

@@ -78,14 +78,16 @@ def _enrolment_paths() -> set[str]:
 
 
 class RequireTwoFactorMiddleware:
-    """With ADMIN_REQUIRE_2FA: enrol before anything else; sessions that skipped the
-    second factor of an enrolled account end."""
+    """Sessions that skipped the second factor of an enrolled account end (always); with
+    ADMIN_REQUIRE_2FA, users without a second factor enrol before anything else."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if settings.ADMIN_REQUIRE_2FA and request.user.is_authenticated:
+        # Without a session cookie nobody is signed in; and not touching request.user then
+        # keeps the session unread, so public pages stay cacheable (no Vary: Cookie).
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
             refusal = self.refusal(request)
             if refusal is not None:
                 return refusal
@@ -95,11 +97,11 @@ class RequireTwoFactorMiddleware:
         if has_second_factor(request.user):
             if passed_second_factor(request):
                 return None
-            # Signed in with the password alone (a reset, an old session, another door):
-            # not enough for an account with a second factor.
+            # Signed in with the password alone (Wagtail's private-page login, a session
+            # from before, any other door): not enough for an account with a second factor.
             logout(request)
             return redirect(f"{reverse('account_login')}?next={request.path}")
-        if request.path in _enrolment_paths():
+        if not settings.ADMIN_REQUIRE_2FA or request.path in _enrolment_paths():
             return None
         messages.info(
             request,

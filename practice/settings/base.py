@@ -263,6 +263,9 @@ ADMIN_REQUIRE_2FA = env_bool("ADMIN_REQUIRE_2FA", True)
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/admin/"
 WAGTAILADMIN_LOGIN_URL = "account_login"
+# Private pages ("logged-in users only") send visitors to the same sign-in, not to
+# Wagtail's password-only /_util/login/ (which the middleware also makes useless).
+WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 WAGTAIL_PASSWORD_RESET_ENABLED = False  # allauth's reset, which never signs anyone in
 ACCOUNT_ADAPTER = "practice.two_factor.StaffAccountAdapter"  # no sign-up
 ACCOUNT_LOGIN_METHODS = {"username"}

@@ -114,14 +114,30 @@ def test_wagtails_password_only_login_signs_nobody_in(client, therapist, setting
     assert urlparse(client.get("/admin/pages/")["Location"]).path == LOGIN
 
 
-def test_a_session_that_skipped_the_code_is_ended(client, therapist, enrolled, require_2fa):
+@pytest.mark.parametrize("required", [True, False])
+def test_a_session_that_skipped_the_code_is_ended(client, therapist, enrolled, settings, required):
     """A session made some other way (the test client's login, a password reset, a session
     from before two-factor was switched on) is not enough for an enrolled account."""
+    settings.ADMIN_REQUIRE_2FA = required
     client.force_login(therapist)
     response = client.get("/admin/inquiries/")
     assert response.status_code == 302
     assert urlparse(response["Location"]).path == LOGIN
     assert admin_status(client) == 302  # and it was signed out, not only turned away
+
+
+@pytest.mark.parametrize("required", [True, False])
+def test_wagtails_private_page_login_is_no_way_around_the_code(
+    client, therapist, enrolled, settings, required
+):
+    settings.ADMIN_REQUIRE_2FA = required
+    response = client.post("/_util/login/", {"username": "therapist", "password": PASSWORD})
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session  # the password alone did make a session...
+    response = client.get("/admin/")  # ...which ends at the first request
+    assert response.status_code == 302
+    assert urlparse(response["Location"]).path == LOGIN
+    assert admin_status(client) == 302
 
 
 def test_without_a_second_factor_staff_must_enrol_first(client, therapist, require_2fa):
@@ -234,3 +250,13 @@ class TestThrottledCodes:
 
 def client_class_copy(client):
     return type(client)()
+
+
+def test_public_pages_stay_cacheable_with_2fa_required(client, demo_site, require_2fa, settings):
+    """The check reads the session only when there is a session cookie: an anonymous
+    visit must not get Vary: Cookie, or no public page could be stored whole."""
+    settings.PAGE_CACHE_SECONDS = 300
+    assert client.get("/about/")["X-Cache"] == "miss"
+    response = client.get("/about/")
+    assert response["X-Cache"] == "hit"
+    assert "Cookie" not in response.get("Vary", "")

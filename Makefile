@@ -31,6 +31,7 @@ check-deploy: install ## Django's deployment checks under production settings wi
 	DJANGO_SETTINGS_MODULE=practice.settings.production \
 	SECRET_KEY=check-deploy-$$(head -c 48 /dev/urandom | od -An -tx1 | tr -d ' \n') \
 	ALLOWED_HOSTS=practice.example DATABASE_URL=$${DATABASE_URL:-postgres://localhost/practice} \
+	INQUIRY_ENCRYPTION_KEYS=$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
 	$(MANAGE) check --deploy --fail-level WARNING
 
 install: $(VENV)/.installed node_modules/.installed

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
+from cryptography.fernet import Fernet
 from django.conf import settings
 
 BENCH_DATABASE_PREFIX = "practice_bench_"
@@ -114,6 +115,7 @@ def server_environment(database: str, smtp_port: int, scratch: Path) -> dict[str
         EMAIL_HOST_PASSWORD="",
         EMAIL_USE_TLS="false",
         INQUIRY_NOTIFY_EMAILS=NOTIFY_EMAIL,
+        INQUIRY_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
         STATIC_ROOT=str(scratch / "static"),
         MEDIA_ROOT=str(scratch / "media"),
         LOG_LEVEL="WARNING",

@@ -5,7 +5,17 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 
+from contact import encryption
+from contact.fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField
+
 MESSAGE_MAX_LENGTH = 2000
+
+
+class InquiryQuerySet(models.QuerySet):
+    def with_email(self, address: str):
+        """Inquiries sent from this address, case aside: through the blind index, since
+        the address itself is stored encrypted."""
+        return self.filter(email_index__in=encryption.email_index_candidates(address))
 
 
 class Inquiry(models.Model):
@@ -36,10 +46,12 @@ class Inquiry(models.Model):
         FAILED = "failed", "Notification failed"
         SKIPPED = "skipped", "Not sent (spam)"
 
-    # What the person sent.
-    name = models.CharField(max_length=200)
-    email = models.EmailField()
-    phone = models.CharField(max_length=40, blank=True)
+    # What the person sent, encrypted at rest (contact/fields.py), with a blind index of
+    # the address so that staff can still look an inquiry up by it.
+    name = EncryptedCharField(max_length=200)
+    email = EncryptedEmailField()
+    email_index = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    phone = EncryptedCharField(max_length=40, blank=True)
     preferred_contact = models.CharField(
         "preferred contact method",
         max_length=10,
@@ -49,7 +61,7 @@ class Inquiry(models.Model):
     client_type = models.CharField(
         "new or returning", max_length=10, choices=ClientType.choices, default=ClientType.NEW
     )
-    message = models.TextField(validators=[MaxLengthValidator(MESSAGE_MAX_LENGTH)])
+    message = EncryptedTextField(validators=[MaxLengthValidator(MESSAGE_MAX_LENGTH)])
     created = models.DateTimeField(auto_now_add=True, db_index=True)
     # HMAC of the client address (contact.spam.client_hash), never the address.
     client_hash = models.CharField(max_length=64, blank=True, editable=False)
@@ -67,7 +79,7 @@ class Inquiry(models.Model):
         on_delete=models.SET_NULL,
         related_name="assigned_inquiries",
     )
-    staff_notes = models.TextField(
+    staff_notes = EncryptedTextField(
         "private staff notes",
         blank=True,
         help_text="Only staff with access to inquiries see these.",
@@ -87,6 +99,8 @@ class Inquiry(models.Model):
         "closed or marked spam", null=True, blank=True, editable=False, db_index=True
     )
 
+    objects = InquiryQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created", "-pk"]
         verbose_name = "inquiry"
@@ -103,9 +117,12 @@ class Inquiry(models.Model):
             self.closed_at = None
         elif self.closed_at is None or self.status != self._status_before():
             self.closed_at = timezone.now()
+        self.email_index = encryption.email_index(self.email)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "status" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "closed_at"}
+            kwargs["update_fields"] = update_fields = {*update_fields, "closed_at"}
+        if update_fields is not None and "email" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "email_index"}
         super().save(*args, **kwargs)
         self._stored_status = self.status
 

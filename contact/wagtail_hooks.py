@@ -1,11 +1,13 @@
 """The staff inbox: an "Inquiries" admin section for reviewers, with history and exports."""
 
 import datetime
+import uuid
 
 import django_filters
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import linebreaks_filter
 from django.urls import path, reverse
@@ -21,6 +23,7 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.log_actions import LogFormatter, log
+from wagtail.models import ModelLogEntry
 from wagtail.permissions import ModelPermissionPolicy
 
 from contact import review_conflicts
@@ -32,6 +35,33 @@ from contact.tasks import resend_notification
 
 REVIEW_ACTION = "contact.inquiry.review"
 RESEND_ACTION = "contact.inquiry.resend"
+# Reads, not only changes: who opened an inquiry, who exported it. Never its content.
+VIEW_ACTION = "contact.inquiry.view"
+EXPORT_ACTION = "contact.inquiry.export"
+
+
+def record_export(user, inquiries, spreadsheet_format: str) -> None:
+    """One entry per exported inquiry, in each one's history. The entries of one export
+    share an export id in their data; not a uuid, since the history shows only the latest
+    entry of each uuid."""
+    pks = list(inquiries.order_by().values_list("pk", flat=True))
+    content_type = ContentType.objects.get_for_model(Inquiry)
+    export_id = uuid.uuid4()
+    now = timezone.now()
+    data = {"format": spreadsheet_format, "count": len(pks), "export": str(export_id)}
+    ModelLogEntry.objects.bulk_create(
+        ModelLogEntry(
+            content_type=content_type,
+            object_id=str(pk),
+            label=f"Inquiry #{pk}",
+            action=EXPORT_ACTION,
+            data=data,
+            timestamp=now,
+            uuid=uuid.uuid4(),
+            user=user,
+        )
+        for pk in pks
+    )
 
 
 class InquiryPermissionPolicy(ModelPermissionPolicy):
@@ -85,6 +115,23 @@ class InquiryIndexView(IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("assigned_to")
 
+    def render_to_response(self, context, **response_kwargs):
+        if self.is_export:
+            record_export(self.request.user, context["object_list"], self.request.GET.get("export"))
+        return super().render_to_response(context, **response_kwargs)
+
+    def search_queryset(self, queryset):
+        """Names, messages and addresses are encrypted, so the ORM cannot look inside them:
+        search finds an inquiry by its whole email address (any case), through the blind
+        index, or by its number ("#42" or "42")."""
+        if not self.is_searching:
+            return queryset
+        query = self.search_query.strip()
+        number = query.removeprefix("#")
+        if number.isdigit():
+            return queryset.filter(pk=int(number))
+        return queryset.with_email(query)
+
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         # Spam stays out of the inbox unless the "Show" filter asks for it.
@@ -101,6 +148,11 @@ class InquiryIndexView(IndexView):
 
 
 class InquiryInspectView(InspectView):
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        log(instance=self.object, action=VIEW_ACTION, user=request.user, data={"via": "inspect"})
+        return response
+
     def get_field_display_value(self, field_name, field):
         value = super().get_field_display_value(field_name, field)
         # Wagtail's inspect template shows values through |localize, which formats an
@@ -179,6 +231,11 @@ class InquiryEditView(EditView):
             # Purged (or deleted by a colleague) while the form was open.
             messages.error(self.request, f"{self.object} no longer exists; nothing was saved.")
             return redirect("inquiries:index")
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        log(instance=self.object, action=VIEW_ACTION, user=request.user, data={"via": "edit"})
+        return response
 
     def save_instance(self):
         # Locked until the transaction ends: a colleague's save either committed before
@@ -321,8 +378,9 @@ class InquiryViewSet(ModelViewSet):
         "notification_state",
     ]
     filterset_class = InquiryFilterSet
-    search_fields = ["name", "email"]
-    search_backend_name = None  # plain ORM lookups: inquiries stay out of the search index
+    # Shows the search box; InquiryIndexView.search_queryset does the (blind index) search.
+    search_fields = ["email"]
+    search_backend_name = None  # inquiries stay out of the search index
     list_export = [
         "pk",
         "created",
@@ -401,6 +459,23 @@ def register_inquiry_log_actions(actions):
             return "; ".join(changes) if changes else "Saved without changes"
 
     actions.register_action(RESEND_ACTION, "Resend notification", "Notification queued again")
+
+    @actions.register_action(VIEW_ACTION)
+    class ViewFormatter(LogFormatter):
+        label = "Open inquiry"
+
+        def format_message(self, log_entry):
+            via = (log_entry.data or {}).get("via")
+            return "Opened for editing" if via == "edit" else "Opened"
+
+    @actions.register_action(EXPORT_ACTION)
+    class ExportFormatter(LogFormatter):
+        label = "Export inquiries"
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            spreadsheet = str(data.get("format", "")).upper() or "a spreadsheet"
+            return f"Exported as {spreadsheet}, with {data.get('count', '?')} inquiries"
 
 
 class NewInquiriesPanel(Component):

@@ -1,11 +1,19 @@
 import logging
 import mimetypes
 import sys
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseRedirect,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -97,3 +105,15 @@ def stored_image(path: str):
     # Names never change content (practice/media_storage.py).
     response["Cache-Control"] = PUBLIC_CACHE_CONTROL
     return response
+
+
+@never_cache
+def admin_login_redirect(request):
+    """Wagtail's /admin/login/ (linked from its pages and lockout screen) checks only the
+    password. Whatever is sent here, GET or POST, nobody is signed in: the browser is sent
+    to the two-factor sign-in, keeping only where it was going."""
+    target = reverse("account_login")
+    next_url = request.GET.get("next")
+    if next_url:
+        target += "?" + urlencode({"next": next_url})
+    return HttpResponseRedirect(target)

@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
 ]
 
 MIDDLEWARE = [
@@ -86,7 +89,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: it tells a user without a second factor why they are sent to enrol.
+    "practice.two_factor.RequireTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # After CommonMiddleware, which has checked the host name against ALLOWED_HOSTS.
@@ -227,6 +233,9 @@ INQUIRY_NOTIFY_MAX_ATTEMPTS = env_int("INQUIRY_NOTIFY_MAX_ATTEMPTS", 10)
 # Off by default: a "we got your message" email can reveal therapy-seeking to
 # anyone else who reads that mailbox.
 INQUIRY_SEND_ACKNOWLEDGEMENT = env_bool("INQUIRY_SEND_ACKNOWLEDGEMENT", False)
+# Fernet keys that encrypt what people send (contact/encryption.py), comma-separated: the
+# first encrypts, all decrypt. Independent of SECRET_KEY; production.py requires them.
+INQUIRY_ENCRYPTION_KEYS = env_list("INQUIRY_ENCRYPTION_KEYS")
 INQUIRY_RETENTION_DAYS_CLOSED = env_int("INQUIRY_RETENTION_DAYS_CLOSED", 365)
 INQUIRY_RETENTION_DAYS_SPAM = env_int("INQUIRY_RETENTION_DAYS_SPAM", 30)
 # Proxies in front of the site that append to X-Forwarded-For: the client address for the
@@ -275,6 +284,45 @@ AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "user_agent"]
 AXES_DISABLE_ACCESS_LOG = True
 
+# Two-factor sign-in (django-allauth's MFA, practice/two_factor.py; README "Security").
+# Staff sign in at /accounts/login/; Wagtail's own /admin/login/ leads there.
+ADMIN_REQUIRE_2FA = env_bool("ADMIN_REQUIRE_2FA", True)
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/admin/"
+WAGTAILADMIN_LOGIN_URL = "account_login"
+# Private pages ("logged-in users only") send visitors to the same sign-in, not to
+# Wagtail's password-only /_util/login/ (which the middleware also makes useless).
+WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
+WAGTAIL_PASSWORD_RESET_ENABLED = False  # allauth's reset, which never signs anyone in
+ACCOUNT_ADAPTER = "practice.two_factor.StaffAccountAdapter"  # no sign-up
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+ACCOUNT_LOGIN_BY_CODE_ENABLED = False
+# Staff sessions end when the browser closes; no "remember me".
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_PREVENT_ENUMERATION = True
+# allauth's own limit on failed passwords and codes stays as a backstop, looser than
+# django-axes, which does the throttling (and shows its lockout page) first.
+ACCOUNT_RATE_LIMITS = {"login_failed": f"30/m/ip,{2 * AXES_FAILURE_LIMIT}/15m/key"}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = False  # a passkey is a second factor, after the password
+MFA_TRUST_ENABLED = False  # no "trust this browser": every sign-in asks
+# Staff accounts may have no verified email address; MFA must not wait for one.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+MFA_FORMS = {
+    "authenticate": "practice.two_factor.ThrottledAuthenticateForm",
+    "activate_totp": "practice.two_factor.ProvenActivateTOTPForm",
+    "add_webauthn": "practice.two_factor.ProvenAddWebAuthnForm",
+}
+
+# Optional error reports to Sentry (practice/error_reports.py): off without a DSN, and
+# scrubbed of request data, users, local variables and messages when on.
+SENTRY_DSN = env("SENTRY_DSN")
+SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT")
+
 # Requests from behind a proxy that terminates TLS may carry this header.
 USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
 
@@ -282,6 +330,7 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 WAGTAIL_SITE_NAME = env("WAGTAIL_SITE_NAME", "Practice website")
+MFA_TOTP_ISSUER = WAGTAIL_SITE_NAME
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # Reference metadata for the article editor's "Fill from DOI" (see the README's "Articles").

@@ -3,7 +3,7 @@
 from practice.database import database_config
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env, env_int, env_list
+from .base import BASE_DIR, env, env_bool, env_int, env_list
 
 DATABASES = {"default": database_config(BASE_DIR, allow_embedded=True)}
 DEBUG = True
@@ -31,6 +31,17 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0)
 # Serve static files straight from the app folders, without collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Dev data is demo data: a fixed, public key, so the dev database stays readable across
+# restarts. Never used where INQUIRY_ENCRYPTION_KEYS is set.
+INQUIRY_ENCRYPTION_KEYS = INQUIRY_ENCRYPTION_KEYS or [
+    "ZGV2LW9ubHkta2V5LW5vdC1mb3ItcHJvZHVjdGlvbiE="
+]
+
+# `make run` signs in with the password alone unless ADMIN_REQUIRE_2FA=true.
+ADMIN_REQUIRE_2FA = env_bool("ADMIN_REQUIRE_2FA", False)
+# Passkeys over http://localhost:8000.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
 
 # So that `make run` shows the whole flow: notifications land in .data/mail/.
 INQUIRY_NOTIFY_EMAILS = env_list("INQUIRY_NOTIFY_EMAILS", "therapist@localhost")

@@ -30,3 +30,9 @@ WHITENOISE_USE_FINDERS = True
 # Django's test client logs in without a request, which django-axes refuses; throttling is
 # switched on by the tests that check it (tests/practice/test_login_throttling.py).
 AXES_ENABLED = False
+# Fixed test keys: tests/contact/test_encryption.py rotates between them.
+INQUIRY_ENCRYPTION_KEYS = ["FxaBaqqiKtAV9Cwd7pKMFtV0BmQZwQUYXYqFuAsp1jI="]
+# Off for the test client's force_login(); the two-factor tests and the browser journeys
+# switch it on.
+ADMIN_REQUIRE_2FA = False
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True

@@ -15,6 +15,8 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
+from tests.totp import enrol_totp, fresh_totp_code
+
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 # Without the background-networking flags Chromium phones home at start, and this
 # machine's closed network refuses it.
@@ -168,17 +170,59 @@ def make_staff(django_user_model):
             username=username, password=STAFF_PASSWORD, **fields
         )
         user.groups.add(*(Group.objects.get(name=name) for name in group_names))
+        enrol_totp(user)  # an authenticator app, set up on an earlier day
         return user
 
     return make
 
 
+@pytest.fixture(autouse=True)
+def two_factor_required(settings):
+    """As in production: staff sign in with a password and a code, and enrol first."""
+    settings.ADMIN_REQUIRE_2FA = True
+
+
+# Codes already given per secret: allauth accepts each code once.
+USED_CODES: dict[str, set[str]] = {}
+
+
+def totp_secret(username: str) -> str | None:
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.utils import decrypt
+
+    authenticator = Authenticator.objects.filter(
+        user__username=username, type=Authenticator.Type.TOTP
+    ).first()
+    return decrypt(authenticator.data["secret"]) if authenticator else None
+
+
 def log_in(tab, username: str, password: str = STAFF_PASSWORD) -> None:
-    """Through the admin's own login form, as a person would; ends on the dashboard."""
+    """As a person would: the admin's address leads to the two-factor sign-in; password,
+    then a code from the authenticator app (computed here). A user without one is asked
+    to set it up first, and does: scans (reads) the secret, enters a code. Ends on the
+    dashboard."""
     tab.goto("/admin/login/")
+    expect(tab).to_have_url(re.compile(r"/accounts/login/"))
     tab.get_by_label("Username").fill(username)
     tab.get_by_label("Password").fill(password)
-    tab.get_by_role("button", name="Sign in").click()
+    tab.get_by_role("button", name="Sign In").click()
+    secret = totp_secret(username)
+    if secret is None:
+        expect(tab).to_have_url(re.compile(r"/accounts/reauthenticate/"))
+        tab.get_by_label("Password").fill(password)
+        tab.get_by_role("button", name="Confirm").click()
+        expect(tab).to_have_url(re.compile(r"/accounts/2fa/totp/activate/"))
+        secret = tab.locator("#authenticator_secret").input_value()
+        code = fresh_totp_code(secret, USED_CODES.setdefault(secret, set()))
+        tab.get_by_label("Authenticator code").fill(code)
+        tab.get_by_role("button", name="Activate").click()
+        expect(tab.get_by_text("Recovery Codes").first).to_be_visible()
+        tab.goto("/admin/")
+    else:
+        expect(tab).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
+        code = fresh_totp_code(secret, USED_CODES.setdefault(secret, set()))
+        tab.get_by_label("Code").fill(code)
+        tab.get_by_role("button", name="Sign In").click()
     expect(tab).to_have_url(re.compile(r"/admin/$"))
 
 

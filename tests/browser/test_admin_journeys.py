@@ -175,9 +175,10 @@ def test_a_reviewer_assigns_an_inquiry_notes_it_and_exports_the_inbox(page, make
     log_in(page, "robin")
     admin_menu(page).get_by_role("link", name="Inquiries").click()
     expect(page.get_by_role("link", name=str(spam))).to_have_count(0)  # spam stays out
-    # The listing's search filters as one types.
-    page.get_by_role("textbox", name="Search term").fill("jordan")
-    expect(page).to_have_url(re.compile(r"[?&]q=jordan"))
+    # The listing's search filters as one types; addresses are encrypted, so it finds the
+    # whole address (any case), through its blind index.
+    page.get_by_role("textbox", name="Search term").fill("Jordan.Lee@example.com")
+    expect(page).to_have_url(re.compile(r"[?&]q=Jordan.Lee%40example.com"))
     rows = page.locator("main tbody tr")
     expect(rows).to_have_count(1)
     listed_time = rows.get_by_role("cell").nth(5).inner_text()
@@ -208,7 +209,7 @@ def test_a_reviewer_assigns_an_inquiry_notes_it_and_exports_the_inbox(page, make
     assert inquiry.status == Inquiry.Status.CONTACTED
     assert inquiry.assigned_to == reviewer
     assert inquiry.staff_notes == "Left a voicemail; will call back Tuesday."
-    entry = ModelLogEntry.objects.get(object_id=str(inquiry.pk))
+    entry = ModelLogEntry.objects.get(object_id=str(inquiry.pk), action="contact.inquiry.review")
     assert (entry.user, entry.data["changes"]) == (
         reviewer,
         ["Status: New → Contacted", "Assigned to: nobody → Robin Vale", "Staff notes edited"],
@@ -236,6 +237,17 @@ def test_a_reviewer_assigns_an_inquiry_notes_it_and_exports_the_inbox(page, make
     # A typed formula arrives as text, not something a spreadsheet would run.
     assert by_email["formula@example.com"]["Name"] == "'" + formula.name
     # What the person wrote, the private notes and the address hash stay in the admin.
+    # Who read it, not only who changed it: opened twice, edited, exported once.
+    reads = ModelLogEntry.objects.filter(object_id=str(inquiry.pk)).exclude(
+        action="contact.inquiry.review"
+    )
+    assert sorted(reads.values_list("action", flat=True)) == [
+        "contact.inquiry.export",
+        "contact.inquiry.view",
+        "contact.inquiry.view",
+        "contact.inquiry.view",
+    ]
+    assert {entry.user for entry in reads} == {reviewer}
     for private in (inquiry.message, inquiry.staff_notes, inquiry.client_hash, spam.name):
         assert private not in text
     assert not {"Message", "Private staff notes", "Spam reason"} & set(rows[0])

@@ -8,6 +8,7 @@ import pytest
 from wagtail.models import Page
 
 from tests.practice.test_security_headers import public_urls
+from tests.totp import enrol_totp, totp_code
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -101,14 +102,19 @@ def test_json_ld_is_not_checked_against_script_src(browser, demo_site):
 def test_admin_login_dashboard_editor_and_preview_raise_no_violation(
     browser, demo_site, django_user_model
 ):
-    django_user_model.objects.create_superuser("editor", password=PASSWORD)
+    secret = enrol_totp(django_user_model.objects.create_superuser("editor", password=PASSWORD))
     about = Page.objects.get(slug="about")
     page = browser.page
 
+    # /admin/login/ leads to the two-factor sign-in: password, then the code step.
     browser.goto("/admin/login/")
-    page.fill("#id_username", "editor")
+    page.fill("#id_login", "editor")
     page.fill("#id_password", PASSWORD)
-    page.click("form.login-form button[type=submit]")
+    page.click("form button[type=submit]")
+    page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
+    assert browser.violations() == []
+    page.fill("#id_code", totp_code(secret))
+    page.click("form button[type=submit]")
     page.wait_for_load_state("networkidle")
     assert page.url.endswith("/admin/")
     assert browser.violations() == []

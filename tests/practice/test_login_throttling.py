@@ -1,5 +1,6 @@
 """Failed admin logins are throttled by django-axes, per account and per client address,
-through the real Wagtail login view; nothing about who tried ends up in the logs."""
+through the real sign-in view (allauth's; Wagtail's /admin/login/ leads there); nothing
+about who tried ends up in the logs. The code step: tests/practice/test_two_factor.py."""
 
 import datetime
 
@@ -36,8 +37,8 @@ def limit(settings):
 
 def log_in(client, username, password, address=ATTACKER, **headers):
     return client.post(
-        "/admin/login/",
-        {"username": username, "password": password},
+        "/accounts/login/",
+        {"login": username, "password": password},
         REMOTE_ADDR=address,
         **headers,
     )
@@ -68,7 +69,7 @@ def test_failures_lock_the_account_from_every_address(client, editors, limit):
     for _ in range(limit - 1):
         response = log_in(client, editor, "wrong-guess")
         assert response.status_code == 200
-        assert "and password didn&#x27;t match" in response.content.decode()
+        assert "are not correct" in response.content.decode()
     assert_locked_out(log_in(client, editor, "wrong-guess"))
     # The right password, from the same address or any other, is refused too.
     assert_locked_out(log_in(client, editor, PASSWORD))

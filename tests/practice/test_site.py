@@ -131,12 +131,18 @@ def _run_production_check(**env_overrides) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+PRODUCTION_KEY = "kb_OPccVNACOGF4LNbdPxhv4D959H0RWqGuJU-f_b4U="
+
+
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "INQUIRY_ENCRYPTION_KEYS"]
+)
 def test_production_refuses_to_start_without_required_settings(missing):
     values = {
         "SECRET_KEY": "x" * 60,
         "ALLOWED_HOSTS": "practice.example",
         "DATABASE_URL": "postgres://nobody@127.0.0.1:9/none",
+        "INQUIRY_ENCRYPTION_KEYS": PRODUCTION_KEY,
     }
     values[missing] = ""
     result = _run_production_check(**values)
@@ -144,11 +150,23 @@ def test_production_refuses_to_start_without_required_settings(missing):
     assert f"{missing} must be set in production" in result.stderr
 
 
+def test_production_refuses_a_malformed_encryption_key():
+    result = _run_production_check(
+        SECRET_KEY="x" * 60,
+        ALLOWED_HOSTS="practice.example",
+        DATABASE_URL="postgres://nobody@127.0.0.1:9/none",
+        INQUIRY_ENCRYPTION_KEYS=f"{PRODUCTION_KEY},not-a-key",
+    )
+    assert result.returncode != 0
+    assert "INQUIRY_ENCRYPTION_KEYS: key 2 is not a Fernet key" in result.stderr
+
+
 def test_production_passes_check_deploy_with_its_variables():
     result = _run_production_check(
         SECRET_KEY="k" * 20 + "-production-like-secret-value-0123456789",
         ALLOWED_HOSTS="practice.example",
         DATABASE_URL="postgres://nobody@127.0.0.1:9/none",
+        INQUIRY_ENCRYPTION_KEYS=PRODUCTION_KEY,
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout

@@ -318,7 +318,7 @@ def test_marking_spam_as_not_spam_puts_it_in_the_inbox(client, reviewer):
     client.force_login(reviewer)
     review(client, inquiry, {"status": "new", "staff_notes": ""})
     assert "Real Person" in client.get(INDEX).content.decode()
-    entry = ModelLogEntry.objects.get(object_id=str(inquiry.pk))
+    entry = ModelLogEntry.objects.get(object_id=str(inquiry.pk), action="contact.inquiry.review")
     assert entry.data["changes"] == ["Status: Spam → New"]
 
 

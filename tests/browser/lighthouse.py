@@ -29,6 +29,8 @@ TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo"
 # before any lookup leaves the machine; the pages are addressed by IP anyway.
 # Quoted: Lighthouse splits --chrome-flags at spaces.
 NO_NAME_LOOKUPS = f"--host-resolver-rules='{HOST_RESOLVER_RULES}'"
+# Chromium's own switch for prefers-color-scheme (0 is dark): Lighthouse has none.
+DARK_SCHEME = "--blink-settings=preferredColorScheme=0"
 # Schemes a page may use without asking any server.
 LOCAL_SCHEMES = {"data", "blob", "about", "chrome-extension"}
 
@@ -149,11 +151,11 @@ def describe(report: dict) -> str:
 # --- Running it -------------------------------------------------------------------------
 
 
-def run(url: str, output: Path) -> dict:
+def run(url: str, output: Path, *, dark: bool = False) -> dict:
     """One Lighthouse run on `url` with its defaults: mobile form factor and simulated
     throttling (Lantern: a slow 4G network and a 4x slower CPU, computed from one
     unthrottled load, so a loaded machine moves the figures less than real throttling
-    would). Returns the JSON report."""
+    would), in the dark colour scheme if `dark`. Returns the JSON report."""
     node = shutil.which("node")
     if node is None or not LIGHTHOUSE.exists():
         pytest.fail(
@@ -169,7 +171,15 @@ def run(url: str, output: Path) -> dict:
     command = [
         str(LIGHTHOUSE),
         url,
-        "--chrome-flags=" + " ".join(["--headless=new", *BASE_CHROMIUM_ARGS, NO_NAME_LOOKUPS]),
+        "--chrome-flags="
+        + " ".join(
+            [
+                "--headless=new",
+                *BASE_CHROMIUM_ARGS,
+                NO_NAME_LOOKUPS,
+                *([DARK_SCHEME] if dark else []),
+            ]
+        ),
         "--only-categories=" + ",".join(CATEGORIES),
         "--output=json",
         f"--output-path={output}",

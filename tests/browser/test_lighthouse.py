@@ -73,10 +73,10 @@ def visit(url: str) -> None:
         assert response.status == 200, url
 
 
-def measure(url: str, output) -> tuple[dict, dict]:
+def measure(url: str, output, scheme: str) -> tuple[dict, dict]:
     """One Lighthouse run: its report, and the figures kept in the results file."""
     started = time.monotonic()
-    report = lighthouse.run(url, output)
+    report = lighthouse.run(url, output, dark=scheme == "dark")
     return report, {
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "seconds": round(time.monotonic() - started, 1),
@@ -91,12 +91,14 @@ def measure(url: str, output) -> tuple[dict, dict]:
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("path", PAGES.values(), ids=PAGES.keys())
-def test_lighthouse_scores_meet_the_targets(production_site, tmp_path, path):
-    name = next(name for name, page_path in PAGES.items() if page_path == path)
+def test_lighthouse_scores_meet_the_targets(production_site, tmp_path, path, scheme):
+    page = next(name for name, page_path in PAGES.items() if page_path == path)
+    name = page if scheme == "light" else f"{page}, dark"
     url = production_site + path
     visit(url)
-    report, entry = measure(url, tmp_path / "report.json")
+    report, entry = measure(url, tmp_path / "report.json", scheme)
     foreign = lighthouse.foreign_requests(report, production_site)
     misses = lighthouse.misses(report)
     if set(misses) == {"performance"}:
@@ -104,7 +106,7 @@ def test_lighthouse_scores_meet_the_targets(production_site, tmp_path, path):
         # main-thread time is this machine's, four times over, and on 2 shared cores a
         # busy moment lengthens it; the other categories do not depend on speed.
         first = entry
-        report, entry = measure(url, tmp_path / "retry.json")
+        report, entry = measure(url, tmp_path / "retry.json", scheme)
         foreign += lighthouse.foreign_requests(report, production_site)
         misses = lighthouse.misses(report)
         entry["first_attempt"] = first

@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from practice import backup_encryption, pg_tools
+from practice.durable_files import fsync_directory
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -133,7 +134,7 @@ def create_backup(
         try:
             _write_archive(partial, work / DUMP, source.media_root, manifest, passphrase)
             os.replace(partial, final)
-            _fsync_directory(directory)
+            fsync_directory(directory)
         except OSError as error:  # a full disk, a media file that cannot be read
             raise BackupError(f"Could not write the backup: {error}") from None
     finally:
@@ -183,14 +184,6 @@ def _add_bytes(archive: tarfile.TarFile, name: str, data: bytes) -> None:
     info.mtime = int(datetime.now(UTC).timestamp())
     info.mode = 0o600
     archive.addfile(info, io.BytesIO(data))
-
-
-def _fsync_directory(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def rotate(directory: Path, keep: int) -> list[Path]:

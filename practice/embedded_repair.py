@@ -21,6 +21,8 @@ from pathlib import Path
 
 import psutil
 
+from practice.durable_files import fsync_directory
+
 HANDLE_FILE = ".handle_pids.json"
 POSTMASTER_FILE = "postmaster.pid"
 # A postmaster that is starting (crash recovery) or stopping gets this long to settle.
@@ -67,15 +69,7 @@ def write_handles(path: Path, pids: list[int]) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
-    _fsync_directory(path.parent)
-
-
-def _fsync_directory(directory: Path) -> None:
-    descriptor = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+    fsync_directory(path.parent)
 
 
 def install_atomic_handle_list() -> None:

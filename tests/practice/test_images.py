@@ -20,7 +20,8 @@ def photo(db, settings, tmp_path):
     )
 
 
-def test_image_block_renders_responsive_webp_with_alt_and_size(client, home_page, photo):
+def page_with_image(home_page, image) -> ContentPage:
+    """A live content page under the home page showing `image` in an image block."""
     page = ContentPage(
         title="Our office",
         slug="our-office",
@@ -28,13 +29,18 @@ def test_image_block_renders_responsive_webp_with_alt_and_size(client, home_page
             {
                 "type": "image",
                 "value": {
-                    "image": {"image": photo.pk, "alt_text": "", "decorative": False},
+                    "image": {"image": image.pk, "alt_text": "", "decorative": False},
                     "caption": "The consulting room",
                 },
             }
         ],
     )
     home_page.add_child(instance=page)
+    return page
+
+
+def test_image_block_renders_responsive_webp_with_alt_and_size(client, home_page, photo):
+    page = page_with_image(home_page, photo)
     html = client.get(page.url).content.decode()
     assert "<picture>" in html
     assert 'type="image/webp"' in html

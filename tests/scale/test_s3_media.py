@@ -24,7 +24,7 @@ from wagtail.tasks import delete_file_from_storage_task
 
 from practice import processes
 from practice.media_storage import PUBLIC_CACHE_CONTROL, client_config
-from practice.models import ContentPage
+from tests.practice.test_images import page_with_image
 
 pytestmark = pytest.mark.django_db
 
@@ -135,20 +135,7 @@ def test_a_page_shows_renditions_from_the_bucket_on_the_sites_own_origin(
     admin_client, client, home_page, bucket
 ):
     image = upload_image(admin_client)
-    page = ContentPage(
-        title="Our office",
-        slug="our-office",
-        body=[
-            {
-                "type": "image",
-                "value": {
-                    "image": {"image": image.pk, "alt_text": "", "decorative": False},
-                    "caption": "The consulting room",
-                },
-            }
-        ],
-    )
-    home_page.add_child(instance=page)
+    page = page_with_image(home_page, image)
     html = client.get(page.url).content.decode()
     sources = set(re.findall(r'(?:src|srcset)="([^"]+)"', html))
     urls = {part.split()[0] for source in sources for part in source.split(",")}

@@ -324,7 +324,7 @@ def test_endpoint_is_for_staff_who_may_edit_pages(client, django_user_model, met
     url = lookup_url("10.1037/pst0000193")
     anonymous = client.get(url)
     assert anonymous.status_code == 302
-    assert reverse("wagtailadmin_login") in anonymous["Location"]
+    assert reverse("account_login") in anonymous["Location"]
     # May use the admin, but has no page permission anywhere.
     user = django_user_model.objects.create_user("viewer", password="pw")
     user.user_permissions.add(Permission.objects.get(codename="access_admin"))

@@ -200,7 +200,7 @@ def test_who_may_import(client, django_user_model, article):
     url = import_url(article)
     anonymous = client.get(url)
     assert anonymous.status_code == 302
-    assert reverse("wagtailadmin_login") in anonymous["Location"]
+    assert reverse("account_login") in anonymous["Location"]
     user = django_user_model.objects.create_user("viewer", password="pw")
     user.user_permissions.add(Permission.objects.get(codename="access_admin"))
     client.force_login(user)

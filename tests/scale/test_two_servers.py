@@ -18,11 +18,15 @@ from benchmarks import site
 from benchmarks.loadtest import ContactClient
 from practice import processes
 from tests.faults import harness
+from tests.totp import fresh_totp_code
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct horse battery staple"  # noqa: S105 - a test account's
 PAGE = "/fees-and-insurance/"
+# Both accounts sign in with a password and an authenticator app, as production requires.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - a test account's
+USED_CODES: set[str] = set()
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -51,6 +55,9 @@ def servers(site_template, tmp_path_factory):
             "User = get_user_model()\n"
             f"User.objects.create_superuser('editor', 'editor@example.com', {PASSWORD!r})\n"
             f"User.objects.create_superuser('target', 'target@example.com', {PASSWORD!r})\n"
+            "from allauth.mfa.totp.internal.auth import TOTP\n"
+            "for user in User.objects.filter(username__in=['editor', 'target']):\n"
+            f"    TOTP.activate(user, {TOTP_SECRET!r})\n"
         )
         site.manage(environment, "shell", "-c", code)
         with (
@@ -104,10 +111,17 @@ def browser(address: str) -> Browser:
 
 
 def log_in(visitor: Browser, base_url: str, username: str, password: str) -> Answer:
-    login = f"{base_url}/admin/login/"
+    """The two-step sign-in: the password's answer if it was refused, else the code's."""
+    login = f"{base_url}/accounts/login/"
     token = TOKEN.search(visitor.get(login).text).group(1)
-    data = {"username": username, "password": password, "csrfmiddlewaretoken": token}
-    return visitor.post(login, data)
+    data = {"login": username, "password": password, "csrfmiddlewaretoken": token}
+    answer = visitor.post(login, data)
+    second_step = f"{base_url}/accounts/2fa/authenticate/"
+    if answer.status_code != 302 or answer.headers.get("Location") != "/accounts/2fa/authenticate/":
+        return answer
+    token = TOKEN.search(visitor.get(second_step).text).group(1)
+    code = fresh_totp_code(TOTP_SECRET, USED_CODES)
+    return visitor.post(second_step, {"code": code, "csrfmiddlewaretoken": token})
 
 
 def test_the_contact_rate_limit_counts_across_both_servers(servers):

@@ -29,6 +29,9 @@ TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo"
 # before any lookup leaves the machine; the pages are addressed by IP anyway.
 # Quoted: Lighthouse splits --chrome-flags at spaces.
 NO_NAME_LOOKUPS = f"--host-resolver-rules='{HOST_RESOLVER_RULES}'"
+# What Lighthouse says when it lost the trace of a page load, and how often it may try.
+RUN_AGAIN = "Please run Lighthouse again"
+TRACE_ATTEMPTS = 3
 # Chromium's own switch for prefers-color-scheme (0 is dark): Lighthouse has none.
 DARK_SCHEME = "--blink-settings=preferredColorScheme=0"
 # Schemes a page may use without asking any server.
@@ -187,9 +190,14 @@ def run(url: str, output: Path, *, dark: bool = False) -> dict:
         "--quiet",
     ]
     environment = {**os.environ, "CHROME_PATH": str(CHROMIUM)}
-    completed = subprocess.run(
-        command, env=environment, capture_output=True, text=True, timeout=300, check=False
-    )
+    for _ in range(TRACE_ATTEMPTS):
+        completed = subprocess.run(
+            command, env=environment, capture_output=True, text=True, timeout=300, check=False
+        )
+        # Lighthouse sometimes loses the trace of a load (NO_NAVSTART) and says to run it
+        # again: a fault of the recording, which says nothing about the page.
+        if RUN_AGAIN not in completed.stderr:
+            break
     if completed.returncode != 0 or not output.exists():
         pytest.fail(
             f"Lighthouse failed on {url} (exit {completed.returncode}):\n"

@@ -241,6 +241,11 @@ def policy_links(site: Site) -> tuple[PolicyLink, ...]:
     )
 
 
+def is_linked(page: Page) -> bool:
+    """Whether a site's footer links `page`: then publishing it changes every page."""
+    return any(page.pk in setting.linked_page_ids() for setting in PolicySettings.objects.all())
+
+
 @dataclass(frozen=True)
 class NoticeWarning:
     label: str

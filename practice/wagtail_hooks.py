@@ -25,7 +25,9 @@ class NoticeWarningsPanel(Component):
         return {"sites": self.sites, "several_sites": len(self.sites) > 1}
 
 
-def sites_with_warnings() -> list[dict]:
+def sites_with_warnings(can_edit_setting: bool) -> list[dict]:
+    """Each site with a notice to fix; links to the setting only for those who may edit it
+    (Wagtail's Editors group may not, as with the practice details)."""
     found = []
     for site in Site.objects.order_by("-is_default_site", "hostname"):
         warnings = notice_warnings(site)
@@ -35,7 +37,9 @@ def sites_with_warnings() -> list[dict]:
                     "site": site,
                     "settings_url": reverse(
                         "wagtailsettings:edit", args=["practice", "policysettings", site.pk]
-                    ),
+                    )
+                    if can_edit_setting
+                    else None,
                     "warnings": [
                         {
                             "label": warning.label,
@@ -55,6 +59,6 @@ def sites_with_warnings() -> list[dict]:
 def add_notice_warnings_panel(request, panels):
     if not PagePermissionPolicy().user_has_any_permission(request.user, EDITING_ACTIONS):
         return
-    sites = sites_with_warnings()
+    sites = sites_with_warnings(request.user.has_perm("practice.change_policysettings"))
     if sites:
         panels.append(NoticeWarningsPanel(sites))

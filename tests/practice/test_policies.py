@@ -370,7 +370,9 @@ def test_the_dashboard_warns_editors_about_the_demo_placeholders(
         page = getattr(setting, field)
         assert f'href="/admin/pages/{page.pk}/edit/"' in panel, field
     assert panel.count(PLACEHOLDER_MARKER) == 4
-    assert f"/admin/settings/practice/policysettings/{demo_site.pk}/" in panel
+    # Editors may not change the setting (as the practice details): no link to it.
+    assert "/admin/settings/" not in panel
+    assert "by an administrator" in panel
 
 
 def test_the_dashboard_names_each_problem(client, demo_site, admin_user):
@@ -385,6 +387,9 @@ def test_the_dashboard_names_each_problem(client, demo_site, admin_user):
     setting.save()
     client.force_login(admin_user)
     panel = dashboard_panel(client)
+    settings_url = f"/admin/settings/practice/policysettings/{demo_site.pk}/"
+    assert f'<a href="{settings_url}">Notice of Privacy Practices</a>' in panel
+    assert f'<a href="{settings_url}">Settings → Policies and notices</a>' in panel
     items = dict(re.findall(r">([^<]+)</a>:\s*([^<]+?)\.\s*</li>", panel))
     assert items == {
         "Notice of Privacy Practices": NOT_CHOSEN,

@@ -18,11 +18,12 @@ class NoticeWarningsPanel(Component):
     order = 40  # above Wagtail's own panels: a notice missing is a legal matter
     template_name = "practice/admin/notice_warnings_panel.html"
 
-    def __init__(self, sites: list[dict]):
+    def __init__(self, sites: list[dict], several_sites: bool):
         self.sites = sites
+        self.several_sites = several_sites  # then each site's list is headed by its name
 
     def get_context_data(self, parent_context=None):
-        return {"sites": self.sites, "several_sites": len(self.sites) > 1}
+        return {"sites": self.sites, "several_sites": self.several_sites}
 
 
 def sites_with_warnings(can_edit_setting: bool) -> list[dict]:
@@ -61,4 +62,4 @@ def add_notice_warnings_panel(request, panels):
         return
     sites = sites_with_warnings(request.user.has_perm("practice.change_policysettings"))
     if sites:
-        panels.append(NoticeWarningsPanel(sites))
+        panels.append(NoticeWarningsPanel(sites, several_sites=Site.objects.count() > 1))

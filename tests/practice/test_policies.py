@@ -427,3 +427,19 @@ def test_people_who_cannot_edit_pages_see_no_warning(client, demo_site, django_u
     response = client.get("/admin/")
     assert response.status_code == 200
     assert "notice-warnings" not in response.content.decode()
+
+
+def test_each_site_is_checked_under_its_own_name(client, demo_site, admin_user):
+    from wagtail.models import Site
+
+    setting = PolicySettings.for_site(demo_site)
+    for field in NOTICE_SLUGS:
+        make_own(getattr(setting, field))
+    Site.objects.create(
+        hostname="second.example", port=80, root_page=demo_site.root_page, site_name="Second"
+    )
+    client.force_login(admin_user)
+    panel = dashboard_panel(client)
+    assert "<h3>Second</h3>" in panel
+    assert panel.count(NOT_CHOSEN) == 4
+    assert panel.count("<h3>") == 1  # nothing to fix on the first site

@@ -1,4 +1,5 @@
-"""Demo content for the site-wide pages: home, About, Services, Fees, Therapy Partners.
+"""Demo content for the site-wide pages: home, About, Services, Fees, Therapy Partners,
+and the policies and notices (practice/demo_policies.py).
 
 Only ever creates: a page or setting that already exists is left exactly as an
 editor left it, so seed_demo can run on every `make run`.
@@ -12,6 +13,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from practice import placeholder_portrait
+from practice.demo_policies import ensure_policies
 from practice.models import ContentPage, HomePage, PracticeSettings
 
 PORTRAIT_TITLE = "Placeholder portrait"
@@ -146,6 +148,7 @@ def seed(stdout) -> None:
     ensure_portrait(site, stdout)
     for spec in CONTENT_PAGES:
         ensure_child_page(home, ContentPage, stdout, show_in_menus=True, **spec)
+    ensure_policies(home, site, ensure_child_page, stdout)
 
 
 def ensure_home_page(site: Site, stdout) -> HomePage:

@@ -10,7 +10,8 @@ would store the old page again). The worker sends them.
 
 - A page published or unpublished: PURGE its URLs, its ancestors' (they list it), the
   sitemap and the site-wide listings apps register (the article feeds). A page shown in
-  the menu changes every page, so that bans everything instead.
+  the menu or linked from the footer (practice/policies.py) changes every page, so that
+  bans everything instead.
 - Anything else (moves, deletions, the practice details, hours, sites, privacy, redirects,
   images, documents, tags): BAN, which the VCL turns into "everything is stale".
 """
@@ -26,6 +27,8 @@ from django_tasks import task
 from wagtail.contrib.frontend_cache.backends import HTTPBackend
 from wagtail.contrib.frontend_cache.utils import PurgeBatch, get_backends
 from wagtail.models import Site
+
+from practice import policies
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +87,7 @@ def page_changed(instance, **kwargs) -> None:
     if not enabled():
         return
     page = instance
-    if page.show_in_menus:
+    if page.show_in_menus or policies.is_linked(page):
         ban_everything.enqueue()
         return
     batch = PurgeBatch()

@@ -215,3 +215,12 @@ class ContentPage(CachedChildRoutesMixin, CachedViewRestrictionsMixin, Page):
 
     class Meta:
         verbose_name = "content page"
+
+
+# The policy pages and their setting, in a module of their own; imported here so that
+# Django finds their models.
+from practice.policies import (  # noqa: E402, F401
+    GoodFaithEstimatePage,
+    PolicyPage,
+    PolicySettings,
+)

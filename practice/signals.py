@@ -4,9 +4,9 @@
 Pages: publishing (scheduled go-live too: `publish_scheduled` publishes through the same
 code), unpublishing (scheduled expiry too), moving or reordering (the menu follows the
 tree) and deleting. A draft save changes nothing public and purges nothing. Also the
-practice details, sites, privacy settings, redirects, images and their renditions (a
-page's image URLs), documents (links in text) and tags. The office hours are in
-hours/signals.py.
+practice details, the policies setting (the footer's links), sites, privacy settings,
+redirects, images and their renditions (a page's image URLs), documents (links in text)
+and tags. The office hours are in hours/signals.py.
 
 Each also purges the HTTP cache in front, when there is one (practice/front_cache.py).
 """
@@ -36,7 +36,7 @@ def site_wide_change(**kwargs) -> None:
 
 
 def connect() -> None:
-    from practice.models import PracticeSettings
+    from practice.models import PolicySettings, PracticeSettings
 
     page_published.connect(page_changed, dispatch_uid="content-published")
     page_unpublished.connect(page_changed, dispatch_uid="content-unpublished")
@@ -45,6 +45,7 @@ def connect() -> None:
     image = get_image_model()
     sources = (
         PracticeSettings,
+        PolicySettings,
         Site,
         PageViewRestriction,
         Redirect,

@@ -1,8 +1,10 @@
-"""Which site a template is rendered for, and that site's practice details and menu.
+"""Which site a template is rendered for, and that site's practice details, menu and
+policy links.
 
-All three are kept in the cache (practice/generation.py), so after the first request a
+All four are kept in the cache (practice/generation.py), so after the first request a
 page costs no query for them: Wagtail would otherwise look the site up, and fetch its
-root page (where routing starts), the practice details and the menu on every request.
+root page (where routing starts), the practice details, the menu and the linked
+policies on every request.
 """
 
 import contextlib
@@ -67,16 +69,18 @@ class MenuItem:
 class SiteContent:
     practice: object  # PracticeSettings
     menu: tuple[MenuItem, ...]
+    policies: tuple = ()  # practice.policies.PolicyLink: the footer's notices
 
 
 def site_content(site: Site) -> SiteContent:
-    """The site's practice details and main menu (the root's live public children that
-    are shown in menus)."""
+    """The site's practice details, main menu (the root's live public children that
+    are shown in menus) and policy links (practice/policies.py)."""
     return generation.cached(f"site:content:{site.pk}", lambda: _load_content(site))
 
 
 def _load_content(site: Site) -> SiteContent:
     from practice.models import PracticeSettings
+    from practice.policies import policy_links
 
     pages = site.root_page.get_children().live().public().in_menu().specific(defer=True)
     practice = PracticeSettings.for_site(site)
@@ -89,6 +93,7 @@ def _load_content(site: Site) -> SiteContent:
             MenuItem(title=page.title, url=page.get_url(current_site=site), url_path=page.url_path)
             for page in pages
         ),
+        policies=policy_links(site),
     )
 
 

@@ -30,9 +30,24 @@ def main_menu(context):
     }
 
 
+def policy_links_for_context(context) -> tuple:
+    site = site_for_context(context)
+    return site_content(site).policies if site else ()
+
+
 @register.inclusion_tag("practice/tags/site_footer.html", takes_context=True)
 def site_footer(context):
-    return {"practice": practice_settings_for_context(context), "request": context.get("request")}
+    return {
+        "practice": practice_settings_for_context(context),
+        "policies": policy_links_for_context(context),
+        "request": context.get("request"),
+    }
+
+
+@register.inclusion_tag("practice/tags/policy_links.html", takes_context=True)
+def policy_links(context):
+    """The notices, in a sentence: for the contact page, beside the form."""
+    return {"policies": policy_links_for_context(context)}
 
 
 @register.inclusion_tag("practice/tags/crisis_notice.html", takes_context=True)

@@ -49,6 +49,8 @@ PAGE_STATES = [
         "contact form with errors", "/contact/", submit="empty", status=400, shows="Please correct"
     ),
     PageState("thank-you page", "/contact/", submit="valid", shows="Thank you"),
+    PageState("policy page", "/notice-of-privacy-practices/", shows="Your rights"),
+    PageState("good faith estimate", "/good-faith-estimate/", shows="calendar days"),
     PageState("search results", f"/search/?q={SEARCH_TERM}", shows="Why I ask for your feedback"),
     PageState("404 page", "/no-such-page/", status=404, shows="Page not found"),
 ]

@@ -31,3 +31,17 @@ def test_an_article_prints_with_its_references_and_without_the_site_around_it(pa
     doi = references.first.locator("a[href^='https://doi.org/']")
     expect(doi).to_be_visible()
     assert doi.inner_text() == doi.get_attribute("href")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_notice_prints_with_its_dates_and_without_the_site_around_it(page, demo_site):
+    """The Good Faith Estimate notice must also hang in the office: printed from the site."""
+    page.goto("/good-faith-estimate/")
+    page.emulate_media(media="print")
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.get_by_role("contentinfo")).to_be_hidden()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Good Faith Estimate")
+    expect(page.locator(".notice-dates")).to_contain_text("Effective date")
+    expect(page.locator(".notice-dates")).to_contain_text("Last updated")
+    help_page = page.get_by_role("link", name="www.cms.gov/nosurprises")
+    expect(help_page).to_be_visible()

@@ -70,3 +70,16 @@ def test_a_cache_that_does_not_answer_is_logged_not_raised(method, caplog):
         else:
             backend.ban_everything()
     assert "did not answer" in caplog.text
+
+
+@override_settings(WAGTAILFRONTENDCACHE=CACHE)
+def test_publishing_a_page_the_footer_links_queues_a_ban(demo_site):
+    """The policies in every page's footer (practice/policies.py) are not in the menu."""
+    from practice.policies import PolicySettings
+
+    privacy = PolicySettings.for_site(demo_site).website_privacy
+    assert not privacy.show_in_menus
+    privacy.title = "Privacy on this website"
+    privacy.save_revision().publish()
+    assert queued(PURGE_TASK) == []
+    assert len(queued(BAN_TASK)) == 1

@@ -28,7 +28,7 @@ worker writes them, once a minute per server process.
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.db import models
+from django.db import DatabaseError, models
 from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -85,8 +85,11 @@ def count_visit(request):
     if should_count(request):
         body = request.read(MAX_BEACON_BYTES + 1)
         page_id = visit_rules.page_id(body) if len(body) <= MAX_BEACON_BYTES else None
-        if page_id is not None and page_id in countable_page_ids():
-            visit_batch.add(page_id)
+        try:
+            if page_id is not None and page_id in countable_page_ids():
+                visit_batch.add(page_id)
+        except DatabaseError:
+            pass  # the set of pages cannot be built just now: one view goes uncounted
     response = HttpResponse(status=204)
     response["Cache-Control"] = "no-store"
     return response

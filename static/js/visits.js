@@ -1,9 +1,9 @@
 /*
  * One view of this page, for the practice's private visit counts (practice/visits.py):
  * the page's id, from <body data-visit-page>, sent to the site itself with
- * navigator.sendBeacon. Nothing else is sent (no cookie is set, nothing about the
- * visitor is read), and nothing goes anywhere but this site. Quiet on failure: a
- * count is not worth an error.
+ * navigator.sendBeacon. Nothing else is sent, nothing is stored in the browser, nothing
+ * about the visitor is read, and nothing goes anywhere but this site. Quiet on failure:
+ * a count is not worth an error.
  */
 (function () {
     "use strict";

@@ -136,6 +136,13 @@ class VisitReportView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Templat
     page_title = "Visits"
     header_icon = "view"
 
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": "", "label": "Reports"},
+            {"url": "", "label": "Visits"},
+        ]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         days = visit_rules.period_days(self.request.GET.get("days"))

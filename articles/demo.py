@@ -11,7 +11,7 @@ from wagtail.models import Site
 
 from articles import apa
 from articles.models import ArticleIndexPage, ArticlePage, ArticleReference, ArticleRelatedPage
-from practice.demo import ensure_child_page, heading, paragraph
+from practice.demo import add_demo_visit_counts, ensure_child_page, heading, paragraph
 from practice.models import ContentPage
 
 # Fixed keys, so the citations below can point at the references they create.
@@ -277,4 +277,5 @@ def create_article(index, home, spec: dict, stdout) -> None:
     page.tags.add(*spec["tags"])
     index.add_child(instance=page)
     page.save_revision().publish()
+    add_demo_visit_counts(page)
     stdout.write(f"Created the article {page.title!r}.")

@@ -151,6 +151,7 @@ class ArticlePage(RoutablePageMixin, CachedViewRestrictionsMixin, Page):
         FieldPanel("tags"),
     ]
     in_site_search = True  # /search/ lists these (practice/search.py)
+    counts_as_article = True  # the visit report's "most read articles" (practice/visit_report.py)
     search_fields = [
         *Page.search_fields,
         index.SearchField("summary"),

@@ -8,6 +8,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count
+from django.db.models.functions import TruncWeek
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import linebreaks_filter
 from django.urls import path, reverse
@@ -32,6 +34,7 @@ from contact.models import Inquiry
 from contact.paginator import CappedCountPaginator
 from contact.review_forms import InquiryReviewForm, inquiry_reviewers
 from contact.tasks import resend_notification
+from practice.visit_report import SERIES_HOOK, WeeklySeries, fill_weeks
 
 REVIEW_ACTION = "contact.inquiry.review"
 RESEND_ACTION = "contact.inquiry.resend"
@@ -498,3 +501,29 @@ class NewInquiriesPanel(Component):
 def add_new_inquiries_panel(request, panels):
     if inquiry_viewset.permission_policy.user_has_any_permission(request.user, ["view", "change"]):
         panels.append(NewInquiriesPanel())
+
+
+@hooks.register(SERIES_HOOK)
+def inquiries_per_week(request, first_day, last_day):
+    """The visit report's "Inquiries per week": how many arrived, never what they say.
+    Suspected spam is left out. Only for those who may see the inbox."""
+    if not inquiry_viewset.permission_policy.user_has_any_permission(
+        request.user, ["view", "change"]
+    ):
+        return None
+    weeks = (
+        Inquiry.objects.exclude(status=Inquiry.Status.SPAM)
+        .filter(created__date__gte=first_day - datetime.timedelta(days=first_day.weekday()))
+        .filter(created__date__lte=last_day)
+        .annotate(week=TruncWeek("created"))
+        .values_list("week")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    counts = {week.date(): count for week, count in weeks}
+    return WeeklySeries(
+        title="Inquiries per week",
+        description="Messages sent with the contact form, suspected spam not included; "
+        "each week starts on Monday.",
+        weeks=fill_weeks(counts, first_day, last_day),
+    )

@@ -5,18 +5,23 @@ Only ever creates: a page or setting that already exists is left exactly as an
 editor left it, so seed_demo can run on every `make run`.
 """
 
+import datetime
+import random
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from practice import placeholder_portrait
 from practice.demo_policies import ensure_policies
 from practice.models import ContentPage, HomePage, PracticeSettings
+from practice.visits import VisitCount
 
 PORTRAIT_TITLE = "Placeholder portrait"
+DEMO_VISIT_DAYS = 120
 
 PRACTICE = {
     "practice_name": "Riverside Psychotherapy",
@@ -159,6 +164,7 @@ def ensure_home_page(site: Site, stdout) -> HomePage:
     home = HomePage(slug="home-page", **HOME)
     root.add_child(instance=home)
     home.save_revision().publish()
+    add_demo_visit_counts(home)
     site.root_page = home
     site.site_name = PRACTICE["practice_name"]
     point_site_at_base_url(site)
@@ -215,5 +221,23 @@ def ensure_child_page(parent: Page, page_class, stdout, *, slug: str, **fields) 
     page = page_class(slug=slug, **fields)
     parent.add_child(instance=page)
     page.save_revision().publish()
+    add_demo_visit_counts(page)
     stdout.write(f"Created the page {page.title!r}.")
     return page
+
+
+def add_demo_visit_counts(page: Page, days: int = DEMO_VISIT_DAYS) -> None:
+    """Made-up daily views of a page the demo has just created, so the visit report
+    (Reports › Visits) has something to show. The same numbers on every machine; never
+    added to a page the demo did not create."""
+    today = timezone.localdate()
+    numbers = random.Random(page.slug)  # noqa: S311 - made-up counts, not a secret
+    busiest = numbers.randint(3, 30)
+    VisitCount.objects.bulk_create(
+        [
+            VisitCount(page=page, date=today - datetime.timedelta(days=ago), count=count)
+            for ago in range(days)
+            if (count := numbers.randint(0, busiest))
+        ],
+        ignore_conflicts=True,
+    )

@@ -8,6 +8,7 @@ from wagtail.search import index
 from practice.blocks import ContentBodyBlock
 from practice.descriptions import plain_description
 from practice.routing import CachedChildRoutesMixin, CachedViewRestrictionsMixin
+from practice.visits import VisitCount  # noqa: F401 (the model lives with its beacon)
 
 DEFAULT_CRISIS_NOTICE = (
     "If you are in crisis or thinking about harming yourself, call or text 988 "

@@ -5,7 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from practice import search, views
+from practice import search, views, visits
 
 handler500 = views.server_error
 
@@ -14,6 +14,9 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("search/", search.search, name="search"),
+    # Page views counted by static/js/visits.js (practice/visits.py). Underscored, as
+    # Wagtail's own _util/: no page slug can take it.
+    path("_visits/", visits.count_visit, name="count_visit"),
     # Wagtail's own sign-in takes a password alone: it leads to the two-factor one instead.
     path("admin/login/", views.admin_login_redirect, name="wagtailadmin_login"),
     path("admin/", include(wagtailadmin_urls)),

@@ -1,12 +1,16 @@
-"""The admin dashboard's warning about required notices (practice/policies.py)."""
+"""The admin's own pieces for the whole site: the dashboard's warning about required
+notices (practice/policies.py) and the Visits report (practice/visit_report.py)."""
 
-from django.urls import reverse
+from django.contrib.auth.models import Permission
+from django.urls import path, reverse
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.models import Site
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from practice.policies import notice_warnings
+from practice.visit_report import VisitReportCsvView, VisitReportView, visit_permission_policy
 
 # Whoever can write or publish a page can fix a notice; Wagtail's own page panels ask
 # the same policy.
@@ -63,3 +67,27 @@ def add_notice_warnings_panel(request, panels):
     sites = sites_with_warnings(request.user.has_perm("practice.change_policysettings"))
     if sites:
         panels.append(NoticeWarningsPanel(sites, several_sites=Site.objects.count() > 1))
+
+
+class VisitReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return visit_permission_policy.user_has_permission(request.user, "view")
+
+
+@hooks.register("register_admin_urls")
+def register_visit_report_urls():
+    return [
+        path("reports/visits/", VisitReportView.as_view(), name="visit_report"),
+        path("reports/visits/csv/", VisitReportCsvView.as_view(), name="visit_report_csv"),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_visit_report_menu_item():
+    return VisitReportMenuItem("Visits", reverse("visit_report"), icon_name="view", order=100)
+
+
+@hooks.register("register_permissions")
+def register_visit_report_permission():
+    """The permission that opens the report ("Can view visit count"), in Settings › Groups."""
+    return Permission.objects.filter(content_type__app_label="practice", codename="view_visitcount")

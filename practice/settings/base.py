@@ -160,6 +160,10 @@ WAGTAILFRONTENDCACHE = (
     else {}
 )
 
+# Visit counts (practice/visit_batch.py): seconds a server process adds up page views in
+# memory before queuing them for the worker; what an abrupt stop can lose at most.
+VISIT_FLUSH_SECONDS = env_int("VISIT_FLUSH_SECONDS", 60)
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 AUTH_PASSWORD_VALIDATORS = [

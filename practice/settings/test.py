@@ -24,6 +24,9 @@ MEDIA_ROOT = BASE_DIR / ".data" / "test-media"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Tests see every page rendered; tests/practice/test_page_cache.py turns it on.
 PAGE_CACHE_SECONDS = 0
+# No background thread flushing visit counts into whichever test's database is current:
+# tests/practice/test_visits.py flushes them itself.
+VISIT_FLUSH_SECONDS = 0
 # Serve static files straight from the app folders, without collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True

@@ -4,6 +4,7 @@ from django import template
 from django.conf import settings
 from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 
+from practice import visits
 from practice.sites import practice_settings_for_context, site_content, site_for_context
 
 register = template.Library()
@@ -64,3 +65,10 @@ def editor_userbar(context):
     if request is None or settings.SESSION_COOKIE_NAME not in request.COOKIES:
         return ""
     return wagtailuserbar(context)
+
+
+@register.simple_tag(takes_context=True)
+def visit_page_id(context):
+    """The page's id for static/js/visits.js, or None where views are not counted (not a
+    page, a preview, a page no visitor can see). The same for every visitor."""
+    return visits.page_to_count(context)

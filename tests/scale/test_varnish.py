@@ -3,6 +3,8 @@ publishing purges what changed, the contact form is never stored, and only the s
 purge. The site is gunicorn with production settings and the task worker, which sends
 the purges, as real processes on loopback."""
 
+import re
+
 import pytest
 
 from benchmarks import site
@@ -67,6 +69,8 @@ def stack(site_template, site_database, tmp_path):
             **harness.environment(site_database, smtp.port, site_template.scratch),
             "FRONTEND_CACHE_URL": f"http://127.0.0.1:{cache_port}",
             "TRUSTED_PROXY_COUNT": "1",
+            # Visit counts leave gunicorn's memory every second instead of every minute.
+            "VISIT_FLUSH_SECONDS": "1",
         }
         with processes.gunicorn(environment, tmp_path / "gunicorn.log") as backend:
             backend_address = backend.removeprefix("http://")
@@ -152,3 +156,29 @@ def test_only_the_site_may_purge(stack):
     allowed = request(url + UNRELATED, "PURGE", headers=host)
     assert allowed.status == 200
     assert front(url, UNRELATED).headers["X-Front-Cache"] == "miss"
+
+
+def test_views_served_by_varnish_are_counted(stack, site_database):
+    """The page comes from Varnish; its beacon (a POST) passes through to gunicorn, whose
+    processes queue their counts for the worker (practice/visits.py)."""
+    url, environment, _ = stack
+    warm(url, UNRELATED)
+    page_id = int(re.search(r'data-visit-page="(\d+)"', front(url, UNRELATED).body)[1])
+    statement = "SELECT coalesce(sum(count), 0) FROM practice_visitcount WHERE page_id = %s"
+    before = harness.query(site_database, statement, [page_id])[0][0]  # the demo's counts
+    beacon = {
+        "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0.0.0 Safari/537.36",
+        "Sec-Fetch-Site": "same-origin",
+        "Content-Type": "text/plain;charset=UTF-8",
+    }
+    for _ in range(3):
+        answer = request(url + "/_visits/", "POST", headers=beacon, body=str(page_id).encode())
+        assert answer.status == 204
+        assert answer.headers["X-Front-Cache"] == "miss"
+        assert "Set-Cookie" not in answer.headers
+
+    def counted() -> bool:
+        site.manage(environment, "db_worker", "--batch")
+        return harness.query(site_database, statement, [page_id])[0][0] == before + 3
+
+    harness.wait_until(counted, "the worker wrote the three views", timeout=60)

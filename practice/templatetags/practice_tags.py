@@ -4,6 +4,7 @@ from django import template
 from django.conf import settings
 from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 
+from practice import licensure
 from practice.sites import practice_settings_for_context, site_content, site_for_context
 
 register = template.Library()
@@ -49,3 +50,17 @@ def editor_userbar(context):
     if request is None or settings.SESSION_COOKIE_NAME not in request.COOKIES:
         return ""
     return wagtailuserbar(context)
+
+
+@register.inclusion_tag("practice/tags/practice_fees.html", takes_context=True)
+def practice_fees(context):
+    """The fees block's content, from the (cached) practice details: no query per page."""
+    practice = practice_settings_for_context(context)
+    if practice is None:
+        return {"practice": None}
+    return {
+        "practice": practice,
+        "fees": practice.fee_items,
+        "insurers": practice.insurers,
+        "licensure": licensure.summary(practice.licensure),
+    }

@@ -150,7 +150,7 @@ def add_fields(form, questions: Questions) -> tuple[list, list]:
         consultation_pieces.append(state_field)
         if questions.authorities:
             fields["out_of_state_ok"] = forms.BooleanField(
-                label="I understand, and I would still like to send my message.",
+                label="I have read this note and would still like to send my message.",
                 required=False,
             )
             consultation_pieces.append(_out_of_state_notice(form, questions))
@@ -181,7 +181,7 @@ def _out_of_state_notice(form, questions: Questions):
         HTML(notice),
         "out_of_state_ok",
         css_id="out-of-state",
-        css_class="alert alert-info out-of-state" + hidden,
+        css_class="alert out-of-state" + hidden,
     )
 
 

@@ -100,7 +100,7 @@ def test_every_question_is_asked_by_default(client, contact_page):
     ]
     assert 'data-served-states="NJ NY PA"' in html
     # The notice is in the markup for the script, hidden until a state outside is chosen.
-    assert 'class="alert alert-info out-of-state d-none"' in html
+    assert 'class="alert out-of-state d-none"' in html
     assert "Licensed in: New York; Telehealth under PSYPACT (APIT) in: New Jersey" in html
 
 
@@ -228,7 +228,7 @@ def test_out_of_state_shows_the_notice_then_sends_once_confirmed(client, contact
     html = first.content.decode()
     assert not Inquiry.objects.exists()
     # The notice is shown (no d-none) with the confirmation and its error; nothing is lost.
-    assert 'class="alert alert-info out-of-state"' in html
+    assert 'class="alert out-of-state"' in html
     assert "Telehealth sessions are possible only while you are in a state" in html
     assert "Please read the note about telehealth" in html
     assert 'value="Robin Lake"' in html

@@ -38,18 +38,26 @@ class Questions:
 
     @classmethod
     def for_page(cls, request, page) -> "Questions":
+        """From the cached practice details and hours: no query once the cache is warm.
+        Previews (a request Wagtail made up) fall back to the page's site."""
         from hours.cached import site_hours
-        from practice.models import PracticeSettings
+        from practice.sites import practice_settings_for_context, site_for_context
 
-        practice = PracticeSettings.for_request(request)
-        weekly = ()
-        if page.ask_availability and (site := request_site(request, page)) is not None:
+        context = {"request": request, "page": page}
+        practice = practice_settings_for_context(context)
+        site = site_for_context(context)
+        if practice is None or site is None:
+            return cls()
+        days, times = (), ()
+        if page.ask_availability:
             weekly = site_hours(site).schedule.weekly
+            days = tuple(availability.day_choices(weekly))
+            times = tuple(availability.time_choices(weekly))
         authorities = tuple(practice.licensure)
         return cls(
             contact_safety=page.ask_contact_safety,
-            days=tuple(availability.day_choices(weekly)),
-            times=tuple(availability.time_choices(weekly)),
+            days=days,
+            times=times,
             payment=tuple(payment.choices(practice.insurers)) if page.ask_payment else (),
             ask_state=page.ask_state and practice.offers_telehealth,
             authorities=authorities,
@@ -65,12 +73,6 @@ class Questions:
             and bool(self.authorities)
             and not licensure.is_served(state, list(self.authorities))
         )
-
-
-def request_site(request, page):
-    from wagtail.models import Site
-
-    return Site.find_for_request(request) or page.get_site()
 
 
 def radio(label, choices, help_text=""):

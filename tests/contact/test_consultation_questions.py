@@ -346,3 +346,15 @@ def test_the_stored_form_follows_the_practice_details(settings, contact_page, pr
 def test_contact_page_settings_default_to_asking(contact_page):
     fresh = ContactPage(title="Another", slug="another")
     assert all(getattr(fresh, name) for name in QUESTION_FIELDS)
+
+
+def test_the_contact_page_editor_has_the_questions_panel(admin_client, contact_page):
+    html = admin_client.get(f"/admin/pages/{contact_page.pk}/edit/").content.decode()
+    assert "Questions on the form" in html
+    for label in [
+        "Ask whether email and voicemail are safe",
+        "Ask for preferred days and times",
+        "Ask how the person will pay",
+        "Ask which state the person lives in",
+    ]:
+        assert label in html

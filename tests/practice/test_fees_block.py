@@ -3,6 +3,7 @@ and the JSON-LD that carries the same facts."""
 
 import json
 import re
+from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
@@ -10,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.template import engines
 from django.test import Client, RequestFactory
 from wagtail.models import Site
+from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, streamfield
 
 from practice.models import ContentPage, PracticeSettings
 from tests.html import inline_attributes
@@ -130,3 +132,36 @@ def test_practice_details_edit_form_shows_the_new_panels(admin_client, demo_site
     ).content.decode()
     for text in ["Telehealth and licensure", "Fees and insurance", "Insurance accepted"]:
         assert text in html
+
+
+def settings_form(admin_client, site) -> tuple[str, dict]:
+    url = f"/admin/settings/practice/practicesettings/{site.pk}/"
+    data = querydict_from_html(admin_client.get(url).content.decode(), form_id="w-editor-form")
+    return url, data.dict()
+
+
+def test_editing_fees_and_states_in_the_admin(admin_client, demo_site):
+    url, data = settings_form(admin_client, demo_site)
+    data.update(
+        nested_form_data(
+            {
+                "fees": streamfield(
+                    [("fee", {"service": "Intake", "amount": "150", "notes": "90 minutes"})]
+                )
+            }
+        )
+    )
+    data.update(licensed_states="NY: license\nCT: compact", insurance_accepted="Cigna\n")
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    practice = PracticeSettings.for_site(demo_site)
+    assert practice.fee_items == [
+        {"service": "Intake", "amount": Decimal("150.00"), "notes": "90 minutes"}
+    ]
+    assert practice.insurers == ["Cigna"]
+
+    data["licensed_states"] = "NY: licence"
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "say “license”, “psypact” or “compact”" in response.content.decode()
+    assert PracticeSettings.for_site(demo_site).licensed_states == "NY: license\nCT: compact"

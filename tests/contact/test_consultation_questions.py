@@ -12,6 +12,9 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from contact.models import ContactPage, Inquiry
 from practice.models import PracticeSettings
@@ -358,3 +361,56 @@ def test_the_contact_page_editor_has_the_questions_panel(admin_client, contact_p
         "Ask which state the person lives in",
     ]:
         assert label in html
+
+
+ANY_TEXT = st.text(max_size=120)
+
+
+@hypothesis_settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    email_ok=st.one_of(st.sampled_from(["yes", "no", ""]), ANY_TEXT),
+    voicemail_ok=st.one_of(st.sampled_from(["yes", "no", ""]), ANY_TEXT),
+    days=st.lists(st.one_of(st.sampled_from(["monday", "friday", "sunday"]), ANY_TEXT)),
+    times=st.lists(st.one_of(st.sampled_from(["morning", "evening"]), ANY_TEXT)),
+    paying=st.one_of(st.sampled_from(["self-pay", "other", "insurer:Aetna", "not-sure"]), ANY_TEXT),
+    other=ANY_TEXT,
+    state=st.one_of(st.sampled_from(["NY", "CA", "outside-us", ""]), ANY_TEXT),
+    confirmed=st.sampled_from(["on", ""]),
+    preferred=st.sampled_from(["email", "phone"]),
+)
+def test_any_answers_give_a_stored_inquiry_or_a_form_error_never_a_500(
+    client,
+    contact_page,
+    settings,
+    email_ok,
+    voicemail_ok,
+    days,
+    times,
+    paying,
+    other,
+    state,
+    confirmed,
+    preferred,
+):
+    settings.INQUIRY_RATE_LIMIT = 0
+    response = post(
+        client,
+        contact_page,
+        email_ok=email_ok,
+        voicemail_ok=voicemail_ok,
+        preferred_days=days,
+        preferred_times=times,
+        payment=paying,
+        payment_other=other,
+        state=state,
+        out_of_state_ok=confirmed,
+        preferred_contact=preferred,
+    )
+    assert response.status_code in (303, 400)
+    if response.status_code == 303:
+        inquiry = Inquiry.objects.order_by("-pk").first()
+        assert inquiry.email_ok in ("yes", "no", "")
+        assert "\n" not in inquiry.payment
+        assert inquiry.state in ("New York", "California", "Outside the US", "")

@@ -2,7 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
 
-from contact import spam
+from contact import consultation_questions, spam
 from contact.inquiries import MESSAGE_MAX_LENGTH, Inquiry
 from contact.validators import validate_phone, validate_plain_text, validate_single_line
 
@@ -66,8 +66,11 @@ class InquiryForm(forms.ModelForm):
         }
         field_classes = {"message": MessageField}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, questions=None, **kwargs):
         super().__init__(*args, **kwargs)
+        contact_pieces, consultation_pieces = consultation_questions.add_fields(
+            self, questions or consultation_questions.Questions()
+        )
         self.fields["name"].validators.append(validate_single_line)
         self.fields["email"].validators.append(validate_single_line)
         self.fields["phone"].validators += [validate_single_line, validate_phone]
@@ -84,7 +87,9 @@ class InquiryForm(forms.ModelForm):
             "email",
             "phone",
             "preferred_contact",
+            *contact_pieces,
             "client_type",
+            *consultation_pieces,
             Field("message", css_class="contact-message"),
             "acknowledge",
             Div("website", css_class="contact-extra"),
@@ -98,6 +103,7 @@ class InquiryForm(forms.ModelForm):
             cleaned_data.get("phone") or self.has_error("phone")
         ):
             self.add_error("phone", "Add a phone number, or choose email as the contact method.")
+        consultation_questions.clean(self, cleaned_data)
         return cleaned_data
 
     def spam_reason(self, min_seconds: float) -> str:

@@ -9,6 +9,7 @@ from contact import encryption
 from contact.fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField
 
 MESSAGE_MAX_LENGTH = 2000
+YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
 class InquiryQuerySet(models.QuerySet):
@@ -62,6 +63,21 @@ class Inquiry(models.Model):
         "new or returning", max_length=10, choices=ClientType.choices, default=ClientType.NEW
     )
     message = EncryptedTextField(validators=[MaxLengthValidator(MESSAGE_MAX_LENGTH)])
+    # Answers to the consultation questions (contact/consultation_questions.py), as the
+    # person saw them; empty when not asked or not answered. Encrypted: whether a person
+    # can safely get email or a voicemail, how they pay and where they live are about them.
+    email_ok = EncryptedCharField(
+        "OK to send email", max_length=3, blank=True, choices=YES_NO, default=""
+    )
+    voicemail_ok = EncryptedCharField(
+        "OK to leave a voicemail", max_length=3, blank=True, choices=YES_NO, default=""
+    )
+    preferred_days = EncryptedCharField(max_length=200, blank=True, default="")
+    preferred_times = EncryptedCharField(
+        "preferred times of day", max_length=200, blank=True, default=""
+    )
+    payment = EncryptedCharField(max_length=200, blank=True, default="")
+    state = EncryptedCharField("state of residence", max_length=100, blank=True, default="")
     created = models.DateTimeField(auto_now_add=True, db_index=True)
     # HMAC of the client address (contact.spam.client_hash), never the address.
     client_hash = models.CharField(max_length=64, blank=True, editable=False)

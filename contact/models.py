@@ -1,7 +1,8 @@
 """The contact page. Inquiries live in contact/inquiries.py, which the page's views use;
 this module only brings both together for Django."""
 
-from wagtail.admin.panels import FieldPanel
+from django.db import models
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
@@ -29,7 +30,46 @@ class ContactPage(RoutablePageMixin, CachedViewRestrictionsMixin, Page):
         help_text="Shown after a message was sent.",
     )
 
-    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("thank_you_text")]
+    # The consultation questions (contact/consultation_questions.py): each can be turned
+    # off; an unasked question has no field on the form and stores nothing.
+    ask_contact_safety = models.BooleanField(
+        "Ask whether email and voicemail are safe",
+        default=True,
+        help_text="“Is it OK to send email to this address?” and “May we leave a voicemail?”, "
+        "for people whose household may not know they are seeking therapy.",
+    )
+    ask_availability = models.BooleanField(
+        "Ask for preferred days and times",
+        default=True,
+        help_text="Offers the days and parts of the day of the weekly office hours.",
+    )
+    ask_payment = models.BooleanField(
+        "Ask how the person will pay",
+        default=True,
+        help_text="Self-pay, each insurer in Practice details › Insurance accepted, another "
+        "insurer, or not sure.",
+    )
+    ask_state = models.BooleanField(
+        "Ask which state the person lives in",
+        default=True,
+        help_text="Only when Practice details say telehealth is offered. A state outside "
+        "those where you may see clients gets a kind notice before sending.",
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("thank_you_text"),
+        MultiFieldPanel(
+            [
+                FieldPanel("ask_contact_safety"),
+                FieldPanel("ask_availability"),
+                FieldPanel("ask_payment"),
+                FieldPanel("ask_state"),
+            ],
+            heading="Questions on the form",
+        ),
+    ]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
 
     parent_page_types = ["practice.HomePage"]

@@ -164,7 +164,12 @@ def _deliver(inquiry_id: int, queue_retry: QueueRetry) -> str:
             if inquiry.notification_sent_at is None:
                 notification_email(inquiry).send()
                 inquiry.notification_sent_at = timezone.now()
-            if settings.INQUIRY_SEND_ACKNOWLEDGEMENT and inquiry.acknowledgement_sent_at is None:
+            # Someone who said email to their address is not safe gets none from us.
+            if (
+                settings.INQUIRY_SEND_ACKNOWLEDGEMENT
+                and inquiry.acknowledgement_sent_at is None
+                and inquiry.email_ok != "no"
+            ):
                 acknowledgement_email(inquiry).send()
                 inquiry.acknowledgement_sent_at = timezone.now()
         except DELIVERY_ERRORS as error:

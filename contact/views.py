@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from contact import spam
+from contact.consultation_questions import Questions
 from contact.forms import InquiryForm
 from contact.inquiries import Inquiry
 from contact.ratelimit import RateLimit
@@ -49,7 +50,7 @@ def contact_form(request, page):
         return private(_submit(request, page))
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
-    form = InquiryForm()
+    form = InquiryForm(questions=Questions.for_page(request, page))
     csrf_token = get_token(request)
     per_visitor.declare(request, csrf_token=csrf_token, rendered_at=form.initial["rendered_at"])
     return private(_render_form(request, page, form, csrf_token=csrf_token))
@@ -74,7 +75,7 @@ def _submit(request, page):
     # which counts and compares in one step once the form is valid.
     if limit.is_exceeded(client_hash):
         return _rate_limited(request, page, limit)
-    form = InquiryForm(request.POST)
+    form = InquiryForm(request.POST, questions=Questions.for_page(request, page))
     if not form.is_valid():
         return _render_form(request, page, form, status=400)
     # Every valid submission counts, spam included; invalid ones never do.

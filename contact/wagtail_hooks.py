@@ -356,6 +356,25 @@ class ResendNotificationView(PermissionCheckedMixin, WagtailAdminTemplateMixin, 
         return context
 
 
+# The answers to the consultation questions (contact/consultation_questions.py).
+CONSULTATION_FIELDS = [
+    "email_ok",
+    "voicemail_ok",
+    "preferred_days",
+    "preferred_times",
+    "payment",
+    "state",
+]
+CONSULTATION_EXPORT = [
+    "get_email_ok_display",
+    "get_voicemail_ok_display",
+    "preferred_days",
+    "preferred_times",
+    "payment",
+    "state",
+]
+
+
 class InquiryViewSet(ModelViewSet):
     model = Inquiry
     name = "inquiries"
@@ -392,6 +411,7 @@ class InquiryViewSet(ModelViewSet):
         "phone",
         "get_preferred_contact_display",
         "get_client_type_display",
+        *CONSULTATION_EXPORT,
         "get_status_display",
         "assigned_to",
         "get_notification_state_display",
@@ -400,6 +420,12 @@ class InquiryViewSet(ModelViewSet):
         "pk": "Inquiry",
         "get_preferred_contact_display": "Preferred contact method",
         "get_client_type_display": "New or returning",
+        "get_email_ok_display": "OK to send email",
+        "get_voicemail_ok_display": "OK to leave a voicemail",
+        "preferred_days": "Preferred days",
+        "preferred_times": "Preferred times of day",
+        "payment": "Payment",
+        "state": "State of residence",
         "get_status_display": "Status",
         "get_notification_state_display": "Notification",
     }
@@ -410,6 +436,7 @@ class InquiryViewSet(ModelViewSet):
         "email",
         "phone",
         "preferred_contact",
+        *CONSULTATION_FIELDS,
         "client_type",
         "message",
         "status",
@@ -432,7 +459,7 @@ class InquiryViewSet(ModelViewSet):
         # Visitors type these; they must not become spreadsheet formulas (see export.py).
         view_kwargs["custom_field_preprocess"] = {
             field: {"csv": neutralize_formula, "xlsx": neutralize_xlsx_formula}
-            for field in ("name", "email", "phone")
+            for field in ("name", "email", "phone", "payment")
         }
         return view_kwargs
 

@@ -8,6 +8,7 @@ type for a psychotherapist's office; this pair is the closest honest description
 from datetime import date
 
 from hours.schedule import WEEKDAYS, Schedule, current_exceptions
+from practice import fees
 
 
 def practice_data(practice, url: str) -> dict:
@@ -33,6 +34,11 @@ def practice_data(practice, url: str) -> dict:
             "addressCountry": practice.country,
         }
         data["address"] = {key: value for key, value in address.items() if value}
+    data.update(
+        fees.structured_data(
+            fees=practice.fee_items, insurers=practice.insurers, authorities=practice.licensure
+        )
+    )
     return data
 
 

@@ -45,6 +45,39 @@ class CallToActionBlock(blocks.StructBlock):
         template = "practice/blocks/call_to_action.html"
 
 
+class FeeBlock(blocks.StructBlock):
+    """One fee of the practice details (not a page block)."""
+
+    service = blocks.CharBlock(max_length=120, help_text="For example: Individual session.")
+    amount = blocks.DecimalBlock(
+        required=False,
+        min_value=0,
+        max_digits=8,
+        decimal_places=2,
+        help_text="In US dollars. Leave empty for a fee that varies.",
+    )
+    notes = blocks.CharBlock(
+        required=False, max_length=200, help_text="Length or conditions, e.g. “50 minutes”."
+    )
+
+    class Meta:
+        icon = "doc-full"
+
+
+class PracticeFeesBlock(blocks.StaticBlock):
+    """Fees, sliding scale, insurers and licensed states, as set in the practice details:
+    edited once there, shown on any page with this block and in the JSON-LD."""
+
+    class Meta:
+        icon = "list-ul"
+        label = "Fees and insurance from practice details"
+        admin_text = (
+            "Shows the fees, sliding scale, insurers and licensed states set in "
+            "Settings › Practice details."
+        )
+        template = "practice/blocks/practice_fees.html"
+
+
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "hr", "document-link"]
 
 
@@ -54,3 +87,4 @@ class ContentBodyBlock(blocks.StreamBlock):
     image = CaptionedImageBlock()
     quote = QuoteBlock()
     call_to_action = CallToActionBlock()
+    practice_fees = PracticeFeesBlock()

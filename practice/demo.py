@@ -35,6 +35,26 @@ PRACTICE = {
     "postal_code": "12000",
     "country": "US",
     "accepting_new_clients": PracticeSettings.AcceptingClients.YES,
+    "telehealth_offered": True,
+    "licensed_states": "NY: license\nNJ: psypact\nPA: psypact",
+    "fees": [
+        {
+            "type": "fee",
+            "value": {"service": "First phone consultation", "amount": "0", "notes": "15 minutes"},
+        },
+        {
+            "type": "fee",
+            "value": {"service": "Individual session", "amount": "180", "notes": "50 minutes"},
+        },
+        {
+            "type": "fee",
+            "value": {"service": "Couples session", "amount": "220", "notes": "75 minutes"},
+        },
+    ],
+    "sliding_scale": True,
+    "sliding_scale_text": "A few reduced-fee places are kept for people who need them; "
+    "ask in your message.",
+    "insurance_accepted": "Aetna\nEmpire BlueCross BlueShield",
     "who_we_help": (
         "Adults living with anxiety, worry or panic\n"
         "Low mood and depression\n"
@@ -65,6 +85,10 @@ def paragraph(html: str) -> dict:
 
 def heading(text: str) -> dict:
     return {"type": "heading", "value": {"text": text, "level": "h2"}}
+
+
+def practice_fees() -> dict:
+    return {"type": "practice_fees", "value": None}
 
 
 def quote(text: str, source: str) -> dict:
@@ -112,9 +136,10 @@ CONTENT_PAGES = [
         "summary": "Session fees, insurance, and the Good Faith Estimate.",
         "body": [
             paragraph(
-                "<p>An individual session is $180 and a couples session $220. I am an "
-                "out-of-network provider and can give you a statement for reimbursement.</p>"
+                "<p>Fees are due at each session. If your insurer is not listed below, I can "
+                "give you a statement to claim out-of-network reimbursement.</p>"
             ),
+            practice_fees(),
             paragraph(
                 "<p>Under the No Surprises Act you have the right to a Good Faith Estimate of "
                 "the expected cost of your care. Ask for one at any time.</p>"

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -5,10 +6,19 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, Site
 from wagtail.search import index
 
-from practice.blocks import ContentBodyBlock
+from practice import fees, licensure
+from practice.blocks import ContentBodyBlock, FeeBlock
 from practice.descriptions import plain_description
 from practice.routing import CachedChildRoutesMixin, CachedViewRestrictionsMixin
 from practice.visits import VisitCount  # noqa: F401 (the model lives with its beacon)
+
+
+def validate_licensed_states(value: str) -> None:
+    try:
+        licensure.parse(value)
+    except licensure.LicensureError as error:
+        raise ValidationError(str(error)) from error
+
 
 DEFAULT_CRISIS_NOTICE = (
     "If you are in crisis or thinking about harming yourself, call or text 988 "
@@ -65,6 +75,38 @@ class PracticeSettings(BaseSiteSetting):
         blank=True,
         help_text="One line each: the people and concerns the practice helps, shown as a list.",
     )
+    telehealth_offered = models.BooleanField(
+        default=False,
+        help_text="Sessions by video are offered (also when the office is telehealth only). "
+        "The contact form then asks which state the person lives in.",
+    )
+    licensed_states = models.TextField(
+        "States where you may see clients",
+        blank=True,
+        validators=[validate_licensed_states],
+        help_text=licensure.FORMAT_HELP
+        + " PSYPACT and compact states are shown as such, never as licenses.",
+    )
+    fees = StreamField(
+        [("fee", FeeBlock())],
+        blank=True,
+        help_text="Shown by the “Fees and insurance from practice details” block and in "
+        "the structured data for search engines.",
+    )
+    sliding_scale = models.BooleanField(
+        "Sliding scale offered", default=False, help_text="Reduced fees by need."
+    )
+    sliding_scale_text = models.TextField(
+        "About the sliding scale",
+        blank=True,
+        help_text="For example: “A limited number of reduced-fee places; ask in your message.”",
+    )
+    insurance_accepted = models.TextField(
+        "Insurance accepted",
+        blank=True,
+        help_text="One insurer per line, as clients know it (e.g. “Aetna”). The contact form "
+        "offers these as payment choices; leave empty if you are out of network.",
+    )
 
     panels = [
         MultiFieldPanel(
@@ -87,6 +129,19 @@ class PracticeSettings(BaseSiteSetting):
                 FieldPanel("country"),
             ],
             heading="Address",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("telehealth_offered"), FieldPanel("licensed_states")],
+            heading="Telehealth and licensure",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("fees"),
+                FieldPanel("sliding_scale"),
+                FieldPanel("sliding_scale_text"),
+                FieldPanel("insurance_accepted"),
+            ],
+            heading="Fees and insurance",
         ),
         MultiFieldPanel(
             [FieldPanel("portrait"), FieldPanel("portrait_alt_text"), FieldPanel("who_we_help")],
@@ -120,6 +175,30 @@ class PracticeSettings(BaseSiteSetting):
     @property
     def who_we_help_items(self) -> list[str]:
         return [line.strip() for line in self.who_we_help.splitlines() if line.strip()]
+
+    @property
+    def offers_telehealth(self) -> bool:
+        return self.telehealth_offered or self.telehealth_only
+
+    @property
+    def licensure(self) -> list[licensure.Authority]:
+        return licensure.parse_leniently(self.licensed_states)
+
+    @property
+    def insurers(self) -> list[str]:
+        return fees.lines(self.insurance_accepted)
+
+    @property
+    def fee_items(self) -> list[dict]:
+        return [
+            {
+                "service": child.value["service"],
+                "amount": child.value["amount"],
+                "notes": child.value["notes"],
+            }
+            for child in self.fees
+            if child.block_type == "fee"
+        ]
 
     @property
     def portrait_alt(self) -> str:

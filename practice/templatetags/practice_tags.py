@@ -4,7 +4,7 @@ from django import template
 from django.conf import settings
 from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 
-from practice import visits
+from practice import licensure, visits
 from practice.sites import practice_settings_for_context, site_content, site_for_context
 
 register = template.Library()
@@ -72,3 +72,17 @@ def visit_page_id(context):
     """The page's id for static/js/visits.js, or None where views are not counted (not a
     page, a preview, a page no visitor can see). The same for every visitor."""
     return visits.page_to_count(context)
+
+
+@register.inclusion_tag("practice/tags/practice_fees.html", takes_context=True)
+def practice_fees(context):
+    """The fees block's content, from the (cached) practice details: no query per page."""
+    practice = practice_settings_for_context(context)
+    if practice is None:
+        return {"practice": None}
+    return {
+        "practice": practice,
+        "fees": practice.fee_items,
+        "insurers": practice.insurers,
+        "licensure": licensure.summary(practice.licensure),
+    }

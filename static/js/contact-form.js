@@ -31,3 +31,22 @@
   message.addEventListener("input", update);
   update();
 })();
+
+// The out-of-state notice (contact/consultation_questions.py) appears as soon as a state
+// outside those served is chosen, not only after a first try to send. Without this
+// script the server shows it then, keeping everything typed.
+(function () {
+  "use strict";
+  var state = document.querySelector("#contact-form select[data-served-states]");
+  var notice = document.getElementById("out-of-state");
+  if (!state || !notice) {
+    return;
+  }
+  var served = state.getAttribute("data-served-states").split(" ");
+  function update() {
+    var outside = state.value !== "" && served.indexOf(state.value) === -1;
+    notice.classList.toggle("d-none", !outside);
+  }
+  state.addEventListener("change", update);
+  update();
+})();

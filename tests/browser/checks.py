@@ -34,7 +34,7 @@ class PageState:
 
     name: str
     path: str
-    submit: str = ""  # "", "empty" or "valid"
+    submit: str = ""  # "", "empty", "valid" or "out-of-state"
     status: int = 200  # the status of the page finally shown
     shows: str = ""  # text that proves it is the page meant (results, references...)
 
@@ -51,6 +51,15 @@ PAGE_STATES = [
     PageState("thank-you page", "/contact/", submit="valid", shows="Thank you"),
     PageState("policy page", "/notice-of-privacy-practices/", shows="Your rights"),
     PageState("good faith estimate", "/good-faith-estimate/", shows="calendar days"),
+    # A state the therapist may not see clients in: the notice and its confirmation.
+    PageState(
+        "contact form out of state",
+        "/contact/",
+        submit="out-of-state",
+        status=400,
+        shows="Before you send",
+    ),
+    PageState("fees page", "/fees-and-insurance/", shows="Licensed in: New York"),
     PageState("search results", f"/search/?q={SEARCH_TERM}", shows="Why I ask for your feedback"),
     PageState("404 page", "/no-such-page/", status=404, shows="Page not found"),
 ]
@@ -60,6 +69,7 @@ VALID_INQUIRY = {
     "email": "alex@example.com",
     "message": "I would like to ask about an appointment.",
 }
+OUT_OF_STATE = "California"  # the demo practice sees clients in NY, NJ and PA
 
 
 def allow_quick_submissions(settings) -> None:
@@ -81,11 +91,16 @@ def build_search_index() -> None:
 def open_state(page, state: PageState) -> None:
     """Bring the tab to `state`, the way a visitor would get there."""
     response = page.goto(state.path)
-    if state.submit == "valid":
+    if state.submit in ("valid", "out-of-state"):
         page.get_by_label("Your name").fill(VALID_INQUIRY["name"])
         page.get_by_label("Email address").fill(VALID_INQUIRY["email"])
         page.get_by_label("Your message").fill(VALID_INQUIRY["message"])
         page.get_by_label("I understand").check()
+    if state.submit == "out-of-state":
+        page.get_by_label("Which state do you live in?").select_option(label=OUT_OF_STATE)
+        # contact-form.js shows the notice at once; sending without ticking it brings the
+        # server's answer, the form again with the notice.
+        page.locator("#out-of-state").wait_for(state="visible")
     if state.submit:
         with page.expect_navigation() as navigation:
             page.get_by_role("button", name="Send message").click()
@@ -137,7 +152,7 @@ def fetch_html(client, state: PageState) -> str:
     """The HTML the server sends for `state`, through Django's test client."""
     if state.submit == "empty":
         response = client.post(state.path, {})
-    elif state.submit == "valid":
+    elif state.submit in ("valid", "out-of-state"):
         from contact.spam import sign_render_time
 
         form = {
@@ -147,8 +162,11 @@ def fetch_html(client, state: PageState) -> str:
             "acknowledge": "on",
             "rendered_at": sign_render_time(),
         }
+        if state.submit == "out-of-state":
+            form["state"] = "CA"
         response = client.post(state.path, form, follow=True)
-        assert response.redirect_chain, "a valid submission should redirect to the thank-you page"
+        if state.submit == "valid":
+            assert response.redirect_chain, "a valid submission should redirect to thank-you"
     else:
         response = client.get(state.path)
     assert response.status_code == state.status, f"{state.name}: {response.status_code}"

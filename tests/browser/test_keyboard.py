@@ -16,7 +16,16 @@ FORM_ORDER = [
     "id_email",
     "id_phone",
     "id_preferred_contact_0",  # a radio group is one stop, on its checked option
+    "id_email_ok_0",  # or on its first option when none is checked
+    "id_voicemail_ok_0",
     "id_client_type_0",
+    *(f"id_preferred_days_{day}" for day in range(5)),  # each checkbox is a stop
+    "id_preferred_times_0",
+    "id_preferred_times_1",
+    "id_payment_0",
+    "id_payment_other",
+    "id_state",
+    # The out-of-state confirmation is hidden (display: none) until a state outside is chosen.
     "id_message",
     "id_acknowledge",
     "submit-id-send",

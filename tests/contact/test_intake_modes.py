@@ -11,8 +11,10 @@ from django.test import RequestFactory
 from contact import intake_modes
 from contact.intake_modes import CLOSED, OPEN, WAITLIST, intake_form, kind_for
 from contact.models import DEFAULT_CLOSED_TEXT, Inquiry
+from contact.notifications import notification_email
 from practice.models import DEFAULT_CLOSED_BANNER, DEFAULT_WAITLIST_BANNER, PracticeSettings
 from tests.contact.conftest import form_data
+from tests.hours.test_pages import json_ld
 from tests.html import third_party_urls
 
 # --- The rules ---------------------------------------------------------------------------
@@ -307,11 +309,13 @@ def test_changing_the_mode_empties_the_page_cache(client, contact_page, demo_sit
     for url in ("/", "/about/", contact_page.url):
         client.get(url)
         assert client.get(url)["X-Cache"] == "hit", url
+    assert json_ld(client.get("/").content.decode())["isAcceptingNewPatients"] is True
     set_mode(demo_site, WAITLIST)
     for url in ("/", "/about/", contact_page.url):
         response = client.get(url)
         assert response["X-Cache"] == "miss", url
         assert banner(response.content.decode()) == DEFAULT_WAITLIST_BANNER, url
+        assert json_ld(response.content.decode())["isAcceptingNewPatients"] is False, url
     assert 'value="Send waitlist request"' in client.get(contact_page.url).content.decode()
 
 
@@ -337,3 +341,18 @@ def test_the_banner_shows_in_an_admin_preview(contact_page, demo_site, rf, admin
     html = response.rendered_content
     assert banner(html) == DEFAULT_WAITLIST_BANNER
     assert 'value="Send waitlist request"' in html
+
+
+def test_the_staff_email_names_a_waitlist_request_and_nothing_the_person_wrote(
+    client, contact_page, demo_site
+):
+    set_mode(demo_site, WAITLIST)
+    post(client, contact_page, intake_mode=WAITLIST, name="Quill Waiting")
+    post(client, contact_page, intake_mode=WAITLIST, client_type="returning")
+    waiting, returning = Inquiry.objects.order_by("pk")
+    email = notification_email(waiting)
+    assert email.subject == f"New waitlist request #{waiting.pk}"
+    assert "A new waitlist request arrived" in email.body
+    for secret in ("Quill", "alex.rivera", "openings", "555"):
+        assert secret not in email.subject + email.body
+    assert notification_email(returning).subject == f"New inquiry #{returning.pk}"

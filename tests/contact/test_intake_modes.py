@@ -135,7 +135,9 @@ def test_on_a_waitlist_every_page_has_the_banner_and_the_form_asks_for_a_place(
     for url in ("/", "/about/", "/articles/", contact_page.url):
         assert banner(client.get(url).content.decode()) == DEFAULT_WAITLIST_BANNER, url
     html = client.get(contact_page.url).content.decode()
-    assert "new clients join a waitlist" in html  # the page's waitlist intro
+    # The page's waitlist intro, in place of the intro written for taking new clients.
+    assert "new clients join a waitlist" in html
+    assert "I usually answer within two working days" not in html.split("<main")[1]
     assert '<h2 class="h4 intake-heading">Ask for a place on the waitlist</h2>' in html
     form = the_form(html)
     assert radios(form) == [
@@ -175,6 +177,7 @@ def test_when_closed_the_page_refers_elsewhere_and_the_form_takes_no_new_clients
     html = client.get(contact_page.url).content.decode()
     assert banner(html) == DEFAULT_CLOSED_BANNER
     assert DEFAULT_CLOSED_TEXT in html
+    assert "Use this form to ask about starting therapy" not in html.split("<main")[1]
     # Other sites as links a visitor may follow, never as anything the page loads.
     assert '<a href="https://findtreatment.gov/">FindTreatment.gov</a>' in html
     assert third_party_urls(html) == []
@@ -292,6 +295,15 @@ def test_switching_back_loses_no_waitlist_entry(client, contact_page, demo_site,
     waitlist = admin_client.get("/admin/inquiries/", {"folder": "waitlist"}).content.decode()
     assert waitlist.index("First Waiting") < waitlist.index("Second Waiting")
     assert "Now Consulting" not in waitlist
+
+
+def test_without_a_waitlist_intro_the_page_keeps_its_own(client, contact_page, demo_site):
+    set_mode(demo_site, WAITLIST)
+    contact_page.waitlist_intro = ""
+    contact_page.save_revision().publish()
+    html = client.get(contact_page.url).content.decode()
+    assert "I usually answer within two working days" in html
+    assert banner(html) == DEFAULT_WAITLIST_BANNER
 
 
 def test_the_banners_are_editable_and_an_empty_one_shows_nothing(client, demo_site):

@@ -390,12 +390,12 @@ class InquiryViewSet(ModelViewSet):
         "__str__",
         "name",
         "email",
-        "kind",
-        Column("waitlist_position", label="Waitlist place"),
         "status",
         "assigned_to",
         "created",
         "notification_state",
+        "kind",
+        Column("waitlist_position", label="Waitlist place"),
     ]
     filterset_class = InquiryFilterSet
     # Shows the search box; InquiryIndexView.search_queryset does the (blind index) search.

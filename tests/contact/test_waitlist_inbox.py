@@ -29,14 +29,19 @@ def waiting(days_ago: float, name: str, **fields) -> Inquiry:
 
 def rows(html: str) -> list[tuple[str, str]]:
     """(name, waitlist place) of each listed inquiry, in the listing's order."""
+    [table] = [t for t in re.findall(r"<table.*?</table>", html, re.S) if "Waitlist place" in t]
+    headings = [
+        re.sub(r"<[^>]+>", "", heading).strip()
+        for heading in re.findall(r"<th[^>]*>(.*?)</th>", table, re.S)
+    ]
+    name, place = headings.index("Name"), headings.index("Waitlist place")
     found = []
-    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", html, re.S)[1:]:
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table.split("<tbody")[1], re.S):
         cells = [
             re.sub(r"<[^>]+>", "", cell).strip()
-            for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+            for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)
         ]
-        if len(cells) > 4:
-            found.append((cells[1], cells[4]))
+        found.append((cells[name], cells[place]))
     return found
 
 

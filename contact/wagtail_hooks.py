@@ -517,6 +517,8 @@ class NewInquiriesPanel(Component):
                 notification_state=Inquiry.Notification.FAILED
             ).count(),
             "index_url": reverse("inquiries:index") + "?status=new",
+            "waitlist_count": Inquiry.objects.waiting_list().count(),
+            "waitlist_url": reverse("inquiries:index") + "?folder=waitlist",
         }
 
 

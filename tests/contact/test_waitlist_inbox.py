@@ -163,3 +163,13 @@ def test_the_inquiry_page_shows_its_kind_and_place(client, reviewer):
     assert re.search(r"Place on the waitlist\s*</dt>\s*<dd>\s*2\s*</dd>", html)
     html = client.get(f"{INDEX}inspect/{consultation.pk}/").content.decode()
     assert re.search(r"Place on the waitlist\s*</dt>\s*<dd>\s*Not waiting\s*</dd>", html)
+
+
+def test_the_dashboard_says_how_many_wait(client, reviewer):
+    client.force_login(reviewer)
+    assert "on the waitlist" not in client.get("/admin/").content.decode()
+    waiting(2, "Rae Waiting")
+    waiting(1, "Sol Waiting")
+    waiting(1, "Tam Scheduled", status=Inquiry.Status.SCHEDULED)
+    html = client.get("/admin/").content.decode()
+    assert f'<a href="{INDEX}?folder=waitlist">2 requests</a> on the waitlist.' in html

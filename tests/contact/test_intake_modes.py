@@ -368,3 +368,21 @@ def test_the_staff_email_names_a_waitlist_request_and_nothing_the_person_wrote(
     for secret in ("Quill", "alex.rivera", "openings", "555"):
         assert secret not in email.subject + email.body
     assert notification_email(returning).subject == f"New inquiry #{returning.pk}"
+
+
+def test_staff_switch_the_mode_with_one_setting_in_the_admin(
+    client, contact_page, demo_site, django_user_model
+):
+    staff = django_user_model.objects.create_superuser("therapist", password="x" * 16)
+    client.force_login(staff)
+    url = f"/admin/settings/practice/practicesettings/{demo_site.pk}/"
+    form = client.get(url).context["form"]
+    assert {"accepting_new_clients", "waitlist_banner", "closed_banner"} <= set(form.fields)
+    data = {name: field.value() for name, field in ((n, form[n]) for n in form.fields)}
+    data = {name: "" if value is None else value for name, value in data.items()}
+    data["accepting_new_clients"] = WAITLIST
+    assert client.post(url, data).status_code == 302
+    client.logout()
+    html = client.get(contact_page.url).content.decode()
+    assert banner(html) == DEFAULT_WAITLIST_BANNER
+    assert 'value="Send waitlist request"' in html

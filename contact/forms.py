@@ -101,12 +101,12 @@ class InquiryForm(forms.ModelForm):
         decides the inquiry's kind in clean(); an answer the mode does not offer is an
         error on the field, as any other invalid choice."""
         intake = self.intake
-        offered = [value for value, _ in intake.choices]
+        # Its initial value is the inquiry's default, "new": checked where the mode offers
+        # it, and no answer is chosen for the person where it does not (closed).
         self.fields["client_type"] = forms.ChoiceField(
             label=intake.question_label,
             choices=intake.choices,
             widget=forms.RadioSelect,
-            initial=intake_modes.NEW_CLIENT if intake_modes.NEW_CLIENT in offered else None,
             error_messages={"invalid_choice": intake.refused_choice},
         )
         self.submitted_mode = self.data.get("intake_mode", "") if self.is_bound else ""
@@ -119,7 +119,7 @@ class InquiryForm(forms.ModelForm):
     def clean(self):
         cleaned_data = super().clean()
         if self.submitted_mode and self.submitted_mode != self.intake.mode:
-            self.add_error(None, self.mode_changed_message())
+            self.add_error(None, self.intake.mode_changed)
         kind = intake_modes.kind_for(self.intake.mode, cleaned_data.get("client_type", ""))
         if kind is not None:
             self.instance.kind, cleaned_data["client_type"] = kind
@@ -128,18 +128,6 @@ class InquiryForm(forms.ModelForm):
         ):
             self.add_error("phone", "Add a phone number, or choose email as the contact method.")
         return cleaned_data
-
-    def mode_changed_message(self) -> str:
-        now = {
-            intake_modes.OPEN: "it is taking new clients again",
-            intake_modes.WAITLIST: "new clients now join a waitlist",
-            intake_modes.CLOSED: "it is not taking new clients",
-        }[self.intake.mode]
-        return (
-            f"While this form was open, the practice changed how it takes new clients: "
-            f"{now}. The form has been updated and nothing was sent yet; please check "
-            "your answers and send it again."
-        )
 
     def spam_reason(self, min_seconds: float) -> str:
         return spam.spam_reason(

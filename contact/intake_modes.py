@@ -43,6 +43,16 @@ class IntakeForm:
     submit_label: str
     # Shown when an answer is not one of `choices` (a form shown in another mode, or forged).
     refused_choice: str
+    # How the practice takes new clients now, for a form shown before the mode changed.
+    now: str
+
+    @property
+    def mode_changed(self) -> str:
+        return (
+            f"While this form was open, the practice changed how it takes new clients: "
+            f"{self.now}. The form has been updated and nothing was sent yet; please check "
+            "your answers and send it again."
+        )
 
 
 _FORMS = {
@@ -53,6 +63,7 @@ _FORMS = {
         choices=((NEW_CLIENT, "New client"), (RETURNING_CLIENT, "Returning client")),
         submit_label="Send message",
         refused_choice="Choose whether you are a new or a returning client.",
+        now="it is taking new clients again",
     ),
     WAITLIST: IntakeForm(
         mode=WAITLIST,
@@ -64,6 +75,7 @@ _FORMS = {
         ),
         submit_label="Send waitlist request",
         refused_choice="Choose whether you are a new or a returning client.",
+        now="new clients now join a waitlist",
     ),
     CLOSED: IntakeForm(
         mode=CLOSED,
@@ -79,6 +91,7 @@ _FORMS = {
             "ask for a first appointment. Choose one of the options below; the page "
             "above lists other places to find a therapist."
         ),
+        now="it is not taking new clients",
     ),
 }
 

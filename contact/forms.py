@@ -101,12 +101,14 @@ class InquiryForm(forms.ModelForm):
         decides the inquiry's kind in clean(); an answer the mode does not offer is an
         error on the field, as any other invalid choice."""
         intake = self.intake
-        # Its initial value is the inquiry's default, "new": checked where the mode offers
-        # it, and no answer is chosen for the person where it does not (closed).
+        offered = [value for value, _ in intake.choices]
+        # "New client" is chosen to start with, as the model field's default made it before;
+        # where a mode does not offer it (closed), no answer is chosen for the person.
         self.fields["client_type"] = forms.ChoiceField(
             label=intake.question_label,
             choices=intake.choices,
             widget=forms.RadioSelect,
+            initial=intake_modes.NEW_CLIENT if intake_modes.NEW_CLIENT in offered else None,
             error_messages={"invalid_choice": intake.refused_choice},
         )
         self.submitted_mode = self.data.get("intake_mode", "") if self.is_bound else ""

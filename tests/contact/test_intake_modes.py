@@ -9,6 +9,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 
 from contact import intake_modes
+from contact.forms import InquiryForm
 from contact.intake_modes import CLOSED, OPEN, WAITLIST, intake_form, kind_for
 from contact.models import DEFAULT_CLOSED_TEXT, Inquiry
 from contact.notifications import notification_email
@@ -63,6 +64,11 @@ def test_only_the_open_and_waitlist_forms_offer_new_clients():
     assert [answer for answer, _ in intake_form(CLOSED).choices] == ["returning", "question"]
     assert intake_form(OPEN).submit_label == "Send message"
     assert intake_form(WAITLIST).submit_label == "Send waitlist request"
+
+
+@pytest.mark.parametrize(("mode", "chosen"), [(OPEN, "new"), (WAITLIST, "new"), (CLOSED, None)])
+def test_new_client_is_chosen_to_start_with_where_the_mode_offers_it(mode, chosen):
+    assert InquiryForm(mode=mode)["client_type"].value() == chosen
 
 
 def test_an_unknown_stored_mode_counts_as_open():

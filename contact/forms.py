@@ -2,7 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
 
-from contact import consultation_questions, spam
+from contact import consultation_questions, intake_modes, spam
 from contact.inquiries import MESSAGE_MAX_LENGTH, Inquiry
 from contact.validators import validate_phone, validate_plain_text, validate_single_line
 
@@ -37,6 +37,9 @@ class InquiryForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
     rendered_at = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+    # The intake mode the form was shown in: a form filled in before the practice changed
+    # it is sent back to be checked, not stored as something the person did not ask for.
+    intake_mode = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
 
     class Meta:
         model = Inquiry
@@ -46,7 +49,6 @@ class InquiryForm(forms.ModelForm):
             "email": "Email address",
             "phone": "Phone number (optional)",
             "preferred_contact": "How should we contact you?",
-            "client_type": "Have you been a client here before?",
             "message": "Your message",
         }
         help_texts = {
@@ -61,13 +63,14 @@ class InquiryForm(forms.ModelForm):
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
             "preferred_contact": forms.RadioSelect,
-            "client_type": forms.RadioSelect,
             "message": forms.Textarea(attrs={"rows": 8, "maxlength": MESSAGE_MAX_LENGTH}),
         }
         field_classes = {"message": MessageField}
 
-    def __init__(self, *args, questions=None, **kwargs):
+    def __init__(self, *args, mode: str = intake_modes.OPEN, questions=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.intake = intake_modes.intake_form(mode)
+        self._apply_intake_mode()
         contact_pieces, consultation_pieces = consultation_questions.add_fields(
             self, questions or consultation_questions.Questions()
         )
@@ -94,11 +97,39 @@ class InquiryForm(forms.ModelForm):
             "acknowledge",
             Div("website", css_class="contact-extra"),
             "rendered_at",
-            Submit("send", "Send message"),
+            "intake_mode",
+            Submit("send", self.intake.submit_label),
         )
+
+    def _apply_intake_mode(self):
+        """The "about" question (the client_type field) as the mode asks it. Its answer
+        decides the inquiry's kind in clean(); an answer the mode does not offer is an
+        error on the field, as any other invalid choice."""
+        intake = self.intake
+        offered = [value for value, _ in intake.choices]
+        # "New client" is chosen to start with, as the model field's default made it before;
+        # where a mode does not offer it (closed), no answer is chosen for the person.
+        self.fields["client_type"] = forms.ChoiceField(
+            label=intake.question_label,
+            choices=intake.choices,
+            widget=forms.RadioSelect,
+            initial=intake_modes.NEW_CLIENT if intake_modes.NEW_CLIENT in offered else None,
+            error_messages={"invalid_choice": intake.refused_choice},
+        )
+        self.submitted_mode = self.data.get("intake_mode", "") if self.is_bound else ""
+        if self.is_bound:  # shown again, the form carries the mode it is shown in now
+            self.data = self.data.copy()
+            self.data["intake_mode"] = intake.mode
+        else:
+            self.initial["intake_mode"] = intake.mode
 
     def clean(self):
         cleaned_data = super().clean()
+        if self.submitted_mode and self.submitted_mode != self.intake.mode:
+            self.add_error(None, self.intake.mode_changed)
+        kind = intake_modes.kind_for(self.intake.mode, cleaned_data.get("client_type", ""))
+        if kind is not None:
+            self.instance.kind, cleaned_data["client_type"] = kind
         if cleaned_data.get("preferred_contact") == Inquiry.ContactMethod.PHONE and not (
             cleaned_data.get("phone") or self.has_error("phone")
         ):

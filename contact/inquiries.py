@@ -3,9 +3,10 @@
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from contact import encryption
+from contact import encryption, intake_modes
 from contact.fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField
 
 MESSAGE_MAX_LENGTH = 2000
@@ -17,6 +18,37 @@ class InquiryQuerySet(models.QuerySet):
         """Inquiries sent from this address, case aside: through the blind index, since
         the address itself is stored encrypted."""
         return self.filter(email_index__in=encryption.email_index_candidates(address))
+
+    def waiting_list(self):
+        """The waitlist as it stands: waitlist requests nobody has closed, scheduled,
+        referred or marked as spam, first come first served."""
+        return self.filter(
+            kind=Inquiry.Kind.WAITLIST, status__in=Inquiry.WAITING_STATUSES
+        ).order_by("created", "pk")
+
+    def with_waitlist_position(self):
+        """Each inquiry's place on the waitlist as `waitlist_position` (1 is next), None
+        for one that is not waiting. Counted among all waiting requests, whatever else
+        the queryset filters, in one query: a subquery per listed row, on the partial
+        index of waiting requests."""
+        ahead = (
+            Inquiry.objects.waiting_list()
+            .filter(
+                Q(created__lt=OuterRef("created"))
+                | Q(created=OuterRef("created"), pk__lte=OuterRef("pk"))
+            )
+            .order_by()
+            .values("kind")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        waiting = Q(kind=Inquiry.Kind.WAITLIST, status__in=Inquiry.WAITING_STATUSES)
+        return self.annotate(
+            waitlist_position=models.Case(
+                models.When(waiting, then=Subquery(ahead)),
+                output_field=models.IntegerField(),
+            )
+        )
 
 
 class Inquiry(models.Model):
@@ -32,6 +64,17 @@ class Inquiry(models.Model):
 
     # Statuses that end an inquiry's life: retention counts from entering one.
     CLOSING_STATUSES = (Status.CLOSED, Status.SPAM)
+    # A waitlist request in one of these still waits for a place; scheduled, referred,
+    # closed and spam ones have left the waitlist.
+    WAITING_STATUSES = (Status.NEW, Status.CONTACTED)
+
+    class Kind(models.TextChoices):
+        """What the inquiry asks for, set by the server from the intake mode and the
+        person's answer (contact/intake_modes.py), never taken from the request."""
+
+        CONSULTATION = intake_modes.CONSULTATION, "Consultation request"
+        WAITLIST = intake_modes.WAITLIST_REQUEST, "Waitlist request"
+        OTHER = intake_modes.OTHER, "Other (returning client or question)"
 
     class ContactMethod(models.TextChoices):
         EMAIL = "email", "Email"
@@ -62,6 +105,9 @@ class Inquiry(models.Model):
     client_type = models.CharField(
         "new or returning", max_length=10, choices=ClientType.choices, default=ClientType.NEW
     )
+    # Not encrypted: which queue the inquiry is in, chosen by the server, no more personal
+    # than the status; staff filter and order by it.
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.CONSULTATION)
     message = EncryptedTextField(validators=[MaxLengthValidator(MESSAGE_MAX_LENGTH)])
     # Answers to the consultation questions (contact/consultation_questions.py), as the
     # person saw them; empty when not asked or not answered. Encrypted: whether a person
@@ -119,6 +165,14 @@ class Inquiry(models.Model):
 
     class Meta:
         ordering = ["-created", "-pk"]
+        indexes = [
+            # The waitlist's order and each request's place in it (with_waitlist_position).
+            models.Index(
+                fields=["created", "id"],
+                condition=Q(kind="waitlist", status__in=["new", "contacted"]),
+                name="contact_inquiry_waiting",
+            )
+        ]
         verbose_name = "inquiry"
         verbose_name_plural = "inquiries"
 
@@ -155,6 +209,13 @@ class Inquiry(models.Model):
         if self._state.adding:
             return None
         return getattr(self, "_stored_status", self.status)
+
+    def waitlist_place(self) -> int | None:
+        """This request's place on the waitlist (1 is next), None if it is not waiting."""
+        found = Inquiry.objects.with_waitlist_position().filter(pk=self.pk).first()
+        return found.waitlist_position if found else None
+
+    waitlist_place.short_description = "Place on the waitlist"
 
     @property
     def is_spam(self) -> bool:

@@ -15,6 +15,27 @@ from practice.routing import CachedViewRestrictionsMixin
 
 __all__ = ["MESSAGE_MAX_LENGTH", "ContactPage", "Inquiry"]
 
+DEFAULT_WAITLIST_INTRO = (
+    "<p>My caseload is full at the moment, so new clients join a waitlist. Send the form "
+    "below to ask for a place: I keep requests in the order they arrive and write to you "
+    "as soon as a place opens, usually with a rough idea of the wait first.</p>"
+)
+DEFAULT_CLOSED_TEXT = (
+    "<p>I am not taking new clients at the moment, and I do not keep a waitlist. "
+    "These can help you find another therapist sooner:</p>"
+    "<ul>"
+    "<li>Your health insurer's member services (the number is on the back of your card) "
+    "can name therapists in your plan who have openings.</li>"
+    '<li><a href="https://findtreatment.gov/">FindTreatment.gov</a>, the US government\'s '
+    "confidential locator of mental health and substance use treatment.</li>"
+    '<li><a href="https://locator.apa.org/">The American Psychological Association\'s '
+    "Psychologist Locator</a> and other therapist directories, which you can search by "
+    "place, insurance and speciality.</li>"
+    "</ul>"
+    "<p>Current and former clients, and anyone with a general question, can still write "
+    "with the form below.</p>"
+)
+
 
 class ContactPage(RoutablePageMixin, CachedViewRestrictionsMixin, Page):
     """The one public page with per-visitor state: it is never cached (see views)."""
@@ -55,6 +76,21 @@ class ContactPage(RoutablePageMixin, CachedViewRestrictionsMixin, Page):
         help_text="Only when Practice details say telehealth is offered. A state outside "
         "those where you may see clients gets a kind notice before sending.",
     )
+    waitlist_intro = RichTextField(
+        blank=True,
+        default=DEFAULT_WAITLIST_INTRO,
+        features=["bold", "italic", "link"],
+        help_text="Shown above the form while new clients join a waitlist "
+        "(Settings → Practice details → New clients).",
+    )
+    closed_text = RichTextField(
+        "Referral text while closed",
+        blank=True,
+        default=DEFAULT_CLOSED_TEXT,
+        features=["bold", "italic", "link", "ul"],
+        help_text="Shown above the form while no new clients are taken: where else to "
+        "find a therapist. The form then takes only returning clients and general questions.",
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -68,6 +104,10 @@ class ContactPage(RoutablePageMixin, CachedViewRestrictionsMixin, Page):
                 FieldPanel("ask_state"),
             ],
             heading="Questions on the form",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("waitlist_intro"), FieldPanel("closed_text")],
+            heading="While not accepting new clients",
         ),
     ]
     search_fields = [*Page.search_fields, index.SearchField("intro")]

@@ -54,10 +54,13 @@ def admin_url(inquiry: Inquiry) -> str:
 
 
 def notification_email(inquiry: Inquiry) -> EmailMessage:
+    # The kind is the server's, not the person's words: which queue to look in. A waitlist
+    # request needs no answer today, so it says so in the subject.
+    what = "waitlist request" if inquiry.kind == Inquiry.Kind.WAITLIST else "inquiry"
     return EmailMessage(
-        subject=f"New inquiry #{inquiry.pk}",
+        subject=f"New {what} #{inquiry.pk}",
         body=(
-            "A new inquiry arrived through the website's contact form.\n\n"
+            f"A new {what} arrived through the website's contact form.\n\n"
             f"Read it in the admin (sign-in required):\n{admin_url(inquiry)}\n\n"
             "This email deliberately contains nothing the person wrote.\n"
         ),

@@ -17,8 +17,10 @@ class CappedCountPaginator(WagtailPaginator):
     @cached_property
     def counted(self) -> int:
         """Matching items up to COUNT_CAP + 1: a sliced queryset counts in a subquery with
-        a LIMIT, so the scan stops there."""
-        return self.object_list[: COUNT_CAP + 1].count()
+        a LIMIT, so the scan stops there. Only the ids are selected: the subquery would
+        otherwise work out the listing's annotations (each waiting request's place) for
+        every row it counts, where the listing needs them for one page."""
+        return self.object_list.values("pk")[: COUNT_CAP + 1].count()
 
     @property
     def capped(self) -> bool:

@@ -17,6 +17,7 @@ from contact.ratelimit import RateLimit
 from contact.tasks import queue_notification
 from practice import per_visitor
 from practice.clients import client_address, client_network
+from practice.models import PracticeSettings
 
 
 def submissions_limit() -> RateLimit:
@@ -38,6 +39,11 @@ def store_inquiry(form: InquiryForm, *, client_hash: str, spam_reason: str) -> I
     return inquiry
 
 
+def intake_mode(request) -> str:
+    """The practice's intake mode, from the cached practice details (no query)."""
+    return PracticeSettings.for_request(request).accepting_new_clients
+
+
 def private(response):
     """Per-visitor pages (CSRF token, form values) must never be stored by any cache."""
     add_never_cache_headers(response)
@@ -50,7 +56,7 @@ def contact_form(request, page):
         return private(_submit(request, page))
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
-    form = InquiryForm(questions=Questions.for_page(request, page))
+    form = InquiryForm(mode=intake_mode(request), questions=Questions.for_page(request, page))
     csrf_token = get_token(request)
     per_visitor.declare(request, csrf_token=csrf_token, rendered_at=form.initial["rendered_at"])
     return private(_render_form(request, page, form, csrf_token=csrf_token))
@@ -63,6 +69,7 @@ def _render_form(request, page, form, status=200, csrf_token=None):
     form.helper.form_action = page.get_url(request)
     context = page.get_context(request)
     context["form"] = form
+    context["intake"] = form.intake
     if csrf_token is not None:  # the one declared to the page cache, not another mask
         context["csrf_token"] = csrf_token
     return TemplateResponse(request, page.get_template(request), context, status=status)
@@ -75,7 +82,9 @@ def _submit(request, page):
     # which counts and compares in one step once the form is valid.
     if limit.is_exceeded(client_hash):
         return _rate_limited(request, page, limit)
-    form = InquiryForm(request.POST, questions=Questions.for_page(request, page))
+    form = InquiryForm(
+        request.POST, mode=intake_mode(request), questions=Questions.for_page(request, page)
+    )
     if not form.is_valid():
         return _render_form(request, page, form, status=400)
     # Every valid submission counts, spam included; invalid ones never do.

@@ -18,7 +18,7 @@ from django.views.generic import TemplateView
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.components import Component
-from wagtail.admin.ui.tables import TitleColumn
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic import EditView, IndexView, InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
@@ -80,7 +80,11 @@ class InquiryPermissionPolicy(ModelPermissionPolicy):
 class InquiryFilterSet(WagtailFilterSet):
     folder = django_filters.ChoiceFilter(
         label="Show",
-        choices=[("spam", "Suspected spam"), ("all", "Everything, spam included")],
+        choices=[
+            ("waitlist", "The waitlist, first come first served"),
+            ("spam", "Suspected spam"),
+            ("all", "Everything, spam included"),
+        ],
         empty_label="Inbox (without spam)",
         method="filter_folder",
         widget=forms.RadioSelect,
@@ -89,6 +93,9 @@ class InquiryFilterSet(WagtailFilterSet):
         choices=[c for c in Inquiry.Status.choices if c[0] != Inquiry.Status.SPAM],
         empty_label="All",
         widget=forms.RadioSelect,
+    )
+    kind = django_filters.ChoiceFilter(
+        label="Kind", choices=Inquiry.Kind.choices, empty_label="All", widget=forms.RadioSelect
     )
     created = django_filters.DateFromToRangeFilter(label="Received", widget=DateRangePickerWidget)
     assigned_to = django_filters.ModelChoiceFilter(
@@ -103,9 +110,11 @@ class InquiryFilterSet(WagtailFilterSet):
 
     class Meta:
         model = Inquiry
-        fields = ["folder", "status", "created", "assigned_to", "notification_state"]
+        fields = ["folder", "status", "kind", "created", "assigned_to", "notification_state"]
 
     def filter_folder(self, queryset, name, value):
+        if value == "waitlist":
+            return queryset.waiting_list()
         if value == "spam":
             return queryset.filter(status=Inquiry.Status.SPAM)
         return queryset  # "all"; the inbox default is applied by the index view
@@ -116,7 +125,7 @@ class InquiryIndexView(IndexView):
     results_template_name = "contact/admin/inquiry_results.html"
 
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("assigned_to")
+        return super().get_base_queryset().select_related("assigned_to").with_waitlist_position()
 
     def render_to_response(self, context, **response_kwargs):
         if self.is_export:
@@ -138,7 +147,12 @@ class InquiryIndexView(IndexView):
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         # Spam stays out of the inbox unless the "Show" filter asks for it.
-        if self.filters and self.filters.is_valid() and self.filters.form.cleaned_data["folder"]:
+        valid = self.filters and self.filters.is_valid()
+        folder = self.filters.form.cleaned_data["folder"] if valid else ""
+        if folder == "waitlist" and self.is_explicitly_ordered:
+            # The waitlist comes in its own order unless a column's heading asks for another.
+            return self.order_queryset(queryset)
+        if folder:
             return queryset
         return queryset.exclude(status=Inquiry.Status.SPAM)
 
@@ -163,6 +177,10 @@ class InquiryInspectView(InspectView):
         if isinstance(value, datetime.datetime) and timezone.is_aware(value):
             return timezone.localtime(value)
         return value
+
+    def get_waitlist_place_display_value(self):
+        place = self.object.waitlist_place()
+        return place if place is not None else "Not waiting"
 
     def get_message_display_value(self):
         # Escapes the visitor's text before adding <p> and <br>.
@@ -398,6 +416,8 @@ class InquiryViewSet(ModelViewSet):
         "assigned_to",
         "created",
         "notification_state",
+        "kind",
+        Column("waitlist_position", label="Waitlist place"),
     ]
     filterset_class = InquiryFilterSet
     # Shows the search box; InquiryIndexView.search_queryset does the (blind index) search.
@@ -412,6 +432,8 @@ class InquiryViewSet(ModelViewSet):
         "get_preferred_contact_display",
         "get_client_type_display",
         *CONSULTATION_EXPORT,
+        "get_kind_display",
+        "waitlist_position",
         "get_status_display",
         "assigned_to",
         "get_notification_state_display",
@@ -426,6 +448,8 @@ class InquiryViewSet(ModelViewSet):
         "preferred_times": "Preferred times of day",
         "payment": "Payment",
         "state": "State of residence",
+        "get_kind_display": "Kind",
+        "waitlist_position": "Waitlist place",
         "get_status_display": "Status",
         "get_notification_state_display": "Notification",
     }
@@ -438,6 +462,8 @@ class InquiryViewSet(ModelViewSet):
         "preferred_contact",
         *CONSULTATION_FIELDS,
         "client_type",
+        "kind",
+        "waitlist_place",
         "message",
         "status",
         "assigned_to",
@@ -521,6 +547,8 @@ class NewInquiriesPanel(Component):
                 notification_state=Inquiry.Notification.FAILED
             ).count(),
             "index_url": reverse("inquiries:index") + "?status=new",
+            "waitlist_count": Inquiry.objects.waiting_list().count(),
+            "waitlist_url": reverse("inquiries:index") + "?folder=waitlist",
         }
 
 

@@ -26,6 +26,15 @@ DEFAULT_CRISIS_NOTICE = (
     "emergency room. This website and its contact form are not monitored for emergencies."
 )
 
+DEFAULT_WAITLIST_BANNER = (
+    "My practice is full at the moment. New clients can ask for a place on the waitlist "
+    "through the contact page; I write as soon as a place opens."
+)
+DEFAULT_CLOSED_BANNER = (
+    "My practice is not taking new clients at the moment. Current and former clients can "
+    "still write through the contact page, which also lists other ways to find a therapist."
+)
+
 
 @register_setting(icon="home")
 class PracticeSettings(BaseSiteSetting):
@@ -52,7 +61,22 @@ class PracticeSettings(BaseSiteSetting):
     postal_code = models.CharField(max_length=20, blank=True)
     country = models.CharField(max_length=2, default="US", help_text="Two-letter country code.")
     accepting_new_clients = models.CharField(
-        max_length=10, choices=AcceptingClients.choices, default=AcceptingClients.YES
+        max_length=10,
+        choices=AcceptingClients.choices,
+        default=AcceptingClients.YES,
+        help_text="The one switch for taking new clients: it changes the banner on every "
+        "page, the contact form, the home page and what search engines are told. "
+        "Inquiries already received are kept whichever you choose.",
+    )
+    waitlist_banner = models.TextField(
+        "Banner while on a waitlist",
+        default=DEFAULT_WAITLIST_BANNER,
+        help_text="Shown at the top of every page while new clients join a waitlist.",
+    )
+    closed_banner = models.TextField(
+        "Banner while not accepting new clients",
+        default=DEFAULT_CLOSED_BANNER,
+        help_text="Shown at the top of every page while no new clients are taken.",
     )
     crisis_notice = models.TextField(default=DEFAULT_CRISIS_NOTICE)
     portrait = models.ForeignKey(
@@ -114,9 +138,16 @@ class PracticeSettings(BaseSiteSetting):
                 FieldPanel("practice_name"),
                 FieldPanel("therapist_name"),
                 FieldPanel("credentials"),
-                FieldPanel("accepting_new_clients"),
             ],
             heading="Practice",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("accepting_new_clients"),
+                FieldPanel("waitlist_banner"),
+                FieldPanel("closed_banner"),
+            ],
+            heading="New clients",
         ),
         MultiFieldPanel([FieldPanel("phone"), FieldPanel("email")], heading="Contact"),
         MultiFieldPanel(
@@ -171,6 +202,15 @@ class PracticeSettings(BaseSiteSetting):
             setting._request = request
             setattr(request, attr_name, setting)
         return getattr(request, attr_name)
+
+    @property
+    def intake_banner(self) -> str:
+        """The site-wide banner's text for the current mode; "" while accepting."""
+        if self.accepting_new_clients == self.AcceptingClients.WAITLIST:
+            return self.waitlist_banner.strip()
+        if self.accepting_new_clients == self.AcceptingClients.NO:
+            return self.closed_banner.strip()
+        return ""
 
     @property
     def who_we_help_items(self) -> list[str]:

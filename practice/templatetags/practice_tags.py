@@ -56,6 +56,16 @@ def crisis_notice(context):
     return {"practice": practice_settings_for_context(context)}
 
 
+@register.inclusion_tag("practice/tags/intake_banner.html", takes_context=True)
+def intake_banner(context):
+    """While the practice has a waitlist or takes no new clients, the same line on every
+    page, for every visitor; nothing while it is accepting."""
+    practice = practice_settings_for_context(context)
+    if practice is None:
+        return {"text": ""}
+    return {"text": practice.intake_banner, "mode": practice.accepting_new_clients}
+
+
 @register.simple_tag(takes_context=True)
 def editor_userbar(context):
     """Wagtail's user bar, for signed-in editors only. Asking who the visitor is loads the

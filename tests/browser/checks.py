@@ -16,6 +16,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from contact import intake_modes
+
 AXE_JS = settings.BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
 VNU_JAR = settings.BASE_DIR / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 # WCAG 2.0, 2.1 and 2.2 at levels A and AA, plus axe's best practices (landmarks,
@@ -30,13 +32,19 @@ SEARCH_TERM = "feedback"
 
 @dataclass(frozen=True)
 class PageState:
-    """One page in one state: a plain address, or the contact form after a submission."""
+    """One page in one state: a plain address, or the contact form after a submission,
+    while the practice takes new clients or in another intake mode."""
 
     name: str
     path: str
     submit: str = ""  # "", "empty", "valid" or "out-of-state"
     status: int = 200  # the status of the page finally shown
     shows: str = ""  # text that proves it is the page meant (results, references...)
+    intake_mode: str = intake_modes.OPEN  # PracticeSettings.accepting_new_clients
+
+    @property
+    def intake(self) -> intake_modes.IntakeForm:
+        return intake_modes.intake_form(self.intake_mode)
 
 
 PAGE_STATES = [
@@ -61,6 +69,39 @@ PAGE_STATES = [
     ),
     PageState("fees page", "/fees-and-insurance/", shows="Licensed in: New York"),
     PageState("search results", f"/search/?q={SEARCH_TERM}", shows="Why I ask for your feedback"),
+    PageState(
+        "home on a waitlist",
+        "/",
+        intake_mode=intake_modes.WAITLIST,
+        shows="Waitlist for new clients",
+    ),
+    PageState(
+        "contact form on a waitlist",
+        "/contact/",
+        intake_mode=intake_modes.WAITLIST,
+        shows="Ask for a place on the waitlist",
+    ),
+    PageState(
+        "waitlist thank-you page",
+        "/contact/",
+        submit="valid",
+        intake_mode=intake_modes.WAITLIST,
+        shows="Thank you",
+    ),
+    PageState(
+        "contact form when closed",
+        "/contact/",
+        intake_mode=intake_modes.CLOSED,
+        shows="Finding another therapist",
+    ),
+    PageState(
+        "contact form when closed, with errors",
+        "/contact/",
+        submit="empty",
+        status=400,
+        intake_mode=intake_modes.CLOSED,
+        shows="Please correct",
+    ),
     PageState("404 page", "/no-such-page/", status=404, shows="Page not found"),
 ]
 
@@ -79,6 +120,16 @@ def allow_quick_submissions(settings) -> None:
     settings.INQUIRY_RATE_LIMIT = 0
 
 
+def set_intake_mode(state: PageState) -> None:
+    """Switch the practice to the state's intake mode, as staff would in the settings
+    (saving empties the page cache)."""
+    from practice.models import PracticeSettings
+
+    for practice in PracticeSettings.objects.exclude(accepting_new_clients=state.intake_mode):
+        practice.accepting_new_clients = state.intake_mode
+        practice.save()
+
+
 def build_search_index() -> None:
     """Saving a page leaves its indexing to the task worker, which tests do not run; the
     search results page needs the index (as tests/articles/test_search.py builds it)."""
@@ -90,11 +141,13 @@ def build_search_index() -> None:
 
 def open_state(page, state: PageState) -> None:
     """Bring the tab to `state`, the way a visitor would get there."""
+    set_intake_mode(state)
     response = page.goto(state.path)
     if state.submit in ("valid", "out-of-state"):
         page.get_by_label("Your name").fill(VALID_INQUIRY["name"])
         page.get_by_label("Email address").fill(VALID_INQUIRY["email"])
         page.get_by_label("Your message").fill(VALID_INQUIRY["message"])
+        page.get_by_role("radio", name=state.intake.choices[0][1]).check()
         page.get_by_label("I understand").check()
     if state.submit == "out-of-state":
         page.get_by_label("Which state do you live in?").select_option(label=OUT_OF_STATE)
@@ -103,7 +156,7 @@ def open_state(page, state: PageState) -> None:
         page.locator("#out-of-state").wait_for(state="visible")
     if state.submit:
         with page.expect_navigation() as navigation:
-            page.get_by_role("button", name="Send message").click()
+            page.get_by_role("button", name=state.intake.submit_label).click()
         response = navigation.value
     assert response is not None
     assert response.status == state.status, f"{state.name}: {page.url} answered {response.status}"
@@ -150,6 +203,7 @@ def describe_violations(violations: list[dict]) -> str:
 
 def fetch_html(client, state: PageState) -> str:
     """The HTML the server sends for `state`, through Django's test client."""
+    set_intake_mode(state)
     if state.submit == "empty":
         response = client.post(state.path, {})
     elif state.submit in ("valid", "out-of-state"):
@@ -158,7 +212,7 @@ def fetch_html(client, state: PageState) -> str:
         form = {
             **VALID_INQUIRY,
             "preferred_contact": "email",
-            "client_type": "new",
+            "client_type": state.intake.choices[0][0],
             "acknowledge": "on",
             "rendered_at": sign_render_time(),
         }

@@ -8,6 +8,8 @@ from django.core.cache import cache
 from playwright.sync_api import expect
 
 from contact.models import Inquiry
+from practice.models import DEFAULT_WAITLIST_BANNER, PracticeSettings
+from tests.browser.conftest import admin_menu, log_in
 from tests.contact.conftest import notification_jobs
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -155,3 +157,51 @@ def test_too_fast_is_kept_as_spam_behind_the_same_thank_you_and_counts_for_the_l
         "Failed to load resource: the server responded with a status of 429 (Too Many Requests)"
     ]
     request_log.console_errors.clear()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_on_a_waitlist_a_visitor_sees_the_banner_and_asks_for_a_place(
+    page, demo_site, request_log, settings, fresh_rate_limit, make_staff
+):
+    settings.INQUIRY_MIN_SUBMIT_SECONDS = 0
+    practice = PracticeSettings.for_site(demo_site)
+    practice.accepting_new_clients = PracticeSettings.AcceptingClients.WAITLIST
+    practice.save()
+
+    page.goto("/")
+    banner = page.get_by_role("banner").locator(".intake-banner")
+    expect(banner).to_have_text(DEFAULT_WAITLIST_BANNER)
+    expect(page.locator(".home-welcome .availability")).to_have_text("Waitlist for new clients")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Contact").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Contact")
+    expect(banner).to_have_text(DEFAULT_WAITLIST_BANNER)
+    expect(page.get_by_role("main")).to_contain_text("new clients join a waitlist")
+    expect(page.get_by_role("heading", name="Ask for a place on the waitlist")).to_be_visible()
+
+    page.get_by_label("Your name").fill("Jordan Lee")
+    page.get_by_label("Email address").fill("jordan.lee@example.com")
+    waitlist_choice = page.get_by_role("radio", name="New client: put me on the waitlist")
+    expect(waitlist_choice).to_be_checked()
+    page.get_by_label("Your message").fill("Weekday evenings would suit me.")
+    page.get_by_role("checkbox", name=re.compile("^I understand")).check()
+    page.get_by_role("button", name="Send waitlist request").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you")
+
+    inquiry = Inquiry.objects.get()
+    assert (inquiry.kind, inquiry.client_type) == (Inquiry.Kind.WAITLIST, "new")
+    assert inquiry.name == "Jordan Lee"
+    assert request_log.console_errors == []
+
+    # The therapist's inbox: the waitlist, first come first served, with each one's place.
+    make_staff("robin", "Inquiry reviewers")
+    log_in(page, "robin")
+    admin_menu(page).get_by_role("link", name="Inquiries").click()
+    page.get_by_role("button", name="Show filters").click()
+    page.get_by_role("button", name="Show", exact=True).click()
+    page.get_by_role("radio", name="The waitlist, first come first served").check()
+    expect(page).to_have_url(re.compile(r"[?&]folder=waitlist"))
+    rows = page.locator("main tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Jordan Lee")
+    expect(rows.first).to_contain_text("Waitlist request")
+    expect(rows.first.get_by_role("cell").last).to_have_text("1")

@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.template import Context, Template
 from django.test import RequestFactory
+from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, streamfield
 
 from contact import intake_modes
 from contact.forms import InquiryForm
@@ -382,12 +383,29 @@ def test_staff_switch_the_mode_with_one_setting_in_the_admin(
     staff = django_user_model.objects.create_superuser("therapist", password="x" * 16)
     client.force_login(staff)
     url = f"/admin/settings/practice/practicesettings/{demo_site.pk}/"
-    form = client.get(url).context["form"]
-    assert {"accepting_new_clients", "waitlist_banner", "closed_banner"} <= set(form.fields)
-    data = {name: field.value() for name, field in ((n, form[n]) for n in form.fields)}
-    data = {name: "" if value is None else value for name, value in data.items()}
+    response = client.get(url)
+    assert {"accepting_new_clients", "waitlist_banner", "closed_banner"} <= set(
+        response.context["form"].fields
+    )
+    # The form as the browser would send it; the fees list is a StreamField, which
+    # Wagtail's script fills in, so it goes in as the settings hold it.
+    data = querydict_from_html(response.content.decode(), form_id="w-editor-form").dict()
+    fees = PracticeSettings.for_site(demo_site).fee_items
+    data.update(
+        nested_form_data(
+            {
+                "fees": streamfield(
+                    [
+                        ("fee", {**fee, "amount": "" if fee["amount"] is None else fee["amount"]})
+                        for fee in fees
+                    ]
+                )
+            }
+        )
+    )
     data["accepting_new_clients"] = WAITLIST
     assert client.post(url, data).status_code == 302
+    assert PracticeSettings.for_site(demo_site).fee_items == fees
     client.logout()
     html = client.get(contact_page.url).content.decode()
     assert banner(html) == DEFAULT_WAITLIST_BANNER
